@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "stockade/error.h"
 
 #include <errno.h>

@@ -1,0 +1,147 @@
+#include "stockade/linux/namespaces.h"
+#include "stockade/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const int clone_flags[OCI_NS__COUNT] = {
+  [OCI_NS_PID] = CLONE_NEWPID,   [OCI_NS_NETWORK] = CLONE_NEWNET, [OCI_NS_MOUNT] = CLONE_NEWNS,
+  [OCI_NS_IPC] = CLONE_NEWIPC,   [OCI_NS_UTS] = CLONE_NEWUTS,     [OCI_NS_USER] = CLONE_NEWUSER,
+  [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
+};
+
+/* Order of setns(): user first, mount last (after it, host paths are gone). */
+static const enum oci_ns_type join_order[] = {
+  OCI_NS_USER, OCI_NS_PID, OCI_NS_NETWORK, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_CGROUP, OCI_NS_TIME, OCI_NS_MOUNT,
+};
+
+int
+sk_ns_clone_flag (enum oci_ns_type t)
+{
+  return clone_flags[t];
+}
+
+int
+sk_ns_new_flags (const struct oci_linux *l)
+{
+  int flags = 0;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    if (l->namespaces[i].path == NULL)
+      flags |= clone_flags[l->namespaces[i].type];
+  return flags;
+}
+
+void
+sk_ns_close_fds (int fds[OCI_NS__COUNT])
+{
+  for (int t = 0; t < OCI_NS__COUNT; t++)
+    sk_closep (&fds[t]);
+}
+
+int
+sk_ns_open_paths (const struct oci_linux *l, int fds[OCI_NS__COUNT], sk_error_t *err)
+{
+  for (int t = 0; t < OCI_NS__COUNT; t++)
+    fds[t] = -1;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    {
+      const struct oci_namespace *ns = &l->namespaces[i];
+      if (ns->path == NULL)
+        continue;
+      fds[ns->type] = open (ns->path, O_RDONLY | O_CLOEXEC);
+      if (fds[ns->type] < 0)
+        {
+          int saved = errno;
+          sk_ns_close_fds (fds);
+          return sk_error_set (err, saved, "linux.namespaces[%zu].path: `%s`", i, ns->path);
+        }
+    }
+  return 0;
+}
+
+int
+sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err)
+{
+  for (size_t i = 0; i < sizeof join_order / sizeof join_order[0]; i++)
+    {
+      enum oci_ns_type t = join_order[i];
+      if (fds[t] >= 0 && setns (fds[t], clone_flags[t]) < 0)
+        return sk_error_set (err, errno, "join %s namespace", oci_ns_type_name (t));
+    }
+  return 0;
+}
+
+static int
+write_proc_file (pid_t pid, const char *name, const char *data, sk_error_t *err)
+{
+  char path[64];
+  cleanup_close int fd = -1;
+  size_t len = strlen (data);
+
+  if (pid > 0)
+    snprintf (path, sizeof path, "/proc/%d/%s", pid, name);
+  else
+    snprintf (path, sizeof path, "/proc/self/%s", name);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sk_error_set (err, errno, "open %s", path);
+  if (write (fd, data, len) != (ssize_t) len)
+    return sk_error_set (err, errno, "write %s", path);
+  return 0;
+}
+
+static char *
+format_map (const struct oci_id_mapping *m, size_t n)
+{
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream (&buf, &size);
+
+  if (f == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    fprintf (f, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  fclose (f);
+  return buf;
+}
+
+int
+sk_userns_write_maps (pid_t pid, const struct oci_linux *l, bool deny_setgroups, sk_error_t *err)
+{
+  cleanup_free char *uids = format_map (l->uid_mappings, l->n_uid_mappings);
+  cleanup_free char *gids = format_map (l->gid_mappings, l->n_gid_mappings);
+
+  if (uids == NULL || gids == NULL)
+    return sk_error_set (err, ENOMEM, "user namespace maps");
+  if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
+    return sk_error_set (err, 0, "linux.uidMappings/gidMappings: required with a new user namespace");
+  if (deny_setgroups && write_proc_file (pid, "setgroups", "deny", err) < 0)
+    return -1;
+  if (write_proc_file (pid, "uid_map", uids, err) < 0)
+    return sk_error_wrap (err, "linux.uidMappings");
+  if (write_proc_file (pid, "gid_map", gids, err) < 0)
+    return sk_error_wrap (err, "linux.gidMappings");
+  return 0;
+}
+
+int
+sk_timens_write_offsets (const struct oci_linux *l, sk_error_t *err)
+{
+  for (size_t i = 0; l != NULL && i < l->n_time_offsets; i++)
+    {
+      const struct oci_time_offset *o = &l->time_offsets[i];
+      char line[96];
+      snprintf (line, sizeof line, "%s %lld %u\n", o->clock, (long long) o->secs, o->nanosecs);
+      if (write_proc_file (0, "timens_offsets", line, err) < 0)
+        return sk_error_wrap (err, "linux.timeOffsets.%s", o->clock);
+    }
+  return 0;
+}

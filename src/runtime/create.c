@@ -1,0 +1,347 @@
+#include "create.h"
+#include "init.h"
+#include "statedir.h"
+#include "status.h"
+#include "stockade/cleanup.h"
+#include "stockade/linux/namespaces.h"
+#include "sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Everything `create` owns until it has succeeded; released in reverse. */
+struct create_job
+{
+  struct sk_statedir sd;
+  bool sd_created;
+  int ns_fds[OCI_NS__COUNT];
+  int sync[2];
+  int fifo_fd;
+  pid_t stage1;
+  pid_t init;
+};
+
+static void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* On failure nothing may stay behind: processes, state directory. */
+static void
+create_job_abort (struct create_job *j)
+{
+  kill_and_reap (j->init);
+  kill_and_reap (j->stage1);
+  if (j->sd_created)
+    {
+      cleanup_error sk_error_t ignored = NULL;
+      sk_statedir_remove (&j->sd, &ignored);
+    }
+}
+
+static void
+create_job_release (struct create_job *j)
+{
+  sk_ns_close_fds (j->ns_fds);
+  sk_closep (&j->sync[0]);
+  sk_closep (&j->sync[1]);
+  sk_closep (&j->fifo_fd);
+  sk_statedir_close (&j->sd);
+}
+
+static int
+read_whole_file (const char *path, char **out, size_t *len, sk_error_t *err)
+{
+  cleanup_file FILE *f = fopen (path, "re");
+  cleanup_free char *buf = NULL;
+  size_t size = 0;
+  FILE *mem;
+
+  if (f == NULL)
+    return sk_error_set (err, errno, "open `%s`", path);
+  mem = open_memstream (&buf, &size);
+  if (mem == NULL)
+    return sk_error_set (err, errno, "read `%s`", path);
+  for (;;)
+    {
+      char chunk[8192];
+      size_t n = fread (chunk, 1, sizeof chunk, f);
+      if (n > 0)
+        fwrite (chunk, 1, n, mem);
+      if (n < sizeof chunk)
+        break;
+      if (size > 16 * 1024 * 1024)
+        {
+          fclose (mem);
+          return sk_error_set (err, EFBIG, "`%s` is larger than 16 MiB", path);
+        }
+    }
+  if (ferror (f))
+    {
+      fclose (mem);
+      return sk_error_set (err, errno, "read `%s`", path);
+    }
+  fclose (mem);
+  *len = size;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+static void
+format_created (char *buf, size_t size)
+{
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* Everything that can be refused is refused before any side effect. */
+static int
+validate_config (const struct oci_config *c, const char *rootfs, sk_error_t *err)
+{
+  struct stat st;
+
+  if (c->process == NULL)
+    return sk_error_set (err, 0, "process: required to create a container");
+  if (stat (rootfs, &st) < 0)
+    return sk_error_set (err, errno, "root.path: `%s`", rootfs);
+  if (!S_ISDIR (st.st_mode))
+    return sk_error_set (err, ENOTDIR, "root.path: `%s` is not a directory", rootfs);
+  if (!(sk_ns_new_flags (c->linux_cfg) & CLONE_NEWNS))
+    return sk_error_set (err, 0, "linux.namespaces: a new mount namespace is required");
+  if (c->process->terminal)
+    return sk_error_set (err, ENOTSUP, "process.terminal: not supported yet");
+  return 0;
+}
+
+static int
+resolve_paths (const struct sk_create_opts *o, const struct oci_config *c, char **bundle, char **rootfs,
+               sk_error_t *err)
+{
+  char real[PATH_MAX];
+
+  if (realpath (o->bundle ? o->bundle : ".", real) == NULL)
+    return sk_error_set (err, errno, "bundle `%s`", o->bundle ? o->bundle : ".");
+  *bundle = strdup (real);
+  if (*bundle == NULL)
+    return sk_error_set (err, ENOMEM, "bundle");
+  if (c->root.path[0] == '/')
+    *rootfs = strdup (c->root.path);
+  else if (asprintf (rootfs, "%s/%s", *bundle, c->root.path) < 0)
+    *rootfs = NULL;
+  if (*rootfs == NULL)
+    return sk_error_set (err, ENOMEM, "root.path");
+  if (realpath (*rootfs, real) != NULL)
+    {
+      free (*rootfs);
+      *rootfs = strdup (real);
+    }
+  return *rootfs ? 0 : sk_error_set (err, ENOMEM, "root.path");
+}
+
+static int
+write_state (const struct create_job *j, const struct sk_context *ctx, const char *id, const struct oci_config *c,
+             const char *bundle, const char *rootfs, sk_error_t *err)
+{
+  cleanup_free char *json = NULL;
+  char created[64];
+  size_t len;
+  struct sk_state s = {
+    .oci_version = c->oci_version,
+    .id = (char *) id,
+    .pid = j->init,
+    .bundle = (char *) bundle,
+    .rootfs = (char *) rootfs,
+    .created = created,
+    .owner = "",
+    .annotations = c->annotations,
+    .n_annotations = c->n_annotations,
+  };
+  char st;
+
+  (void) ctx;
+  format_created (created, sizeof created);
+  if (sk_proc_stat (j->init, &s.pid_start_time, &st) < 0)
+    return sk_error_set (err, ESRCH, "container init exited during setup");
+  if (sk_state_to_json (&s, &json, &len, err) < 0)
+    return -1;
+  return sk_statedir_write (&j->sd, SK_STATE_FILE, json, len, err);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, sk_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", pid);
+  if (path == NULL)
+    return 0;
+  if (sk_write_file_atomic (path, buf, (size_t) n, err) < 0)
+    return sk_error_wrap (err, "--pid-file");
+  return 0;
+}
+
+/* The parent's half of the sync protocol: user namespace maps, then READY. */
+static int
+drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
+{
+  struct sk_sync_msg m;
+  pid_t sender;
+
+  if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
+    return sk_error_set (err, errno, "start container setup");
+  for (;;)
+    {
+      if (sk_sync_recv (j->sync[0], &m, &sender, err) < 0)
+        return -1;
+      switch (m.type)
+        {
+        case SK_SYNC_USERNS_MAP:
+          if (sk_userns_write_maps (j->stage1, c->linux_cfg, false, err) < 0)
+            return -1;
+          if (sk_sync_send (j->sync[0], SK_SYNC_USERNS_DONE, 0, NULL) < 0)
+            return sk_error_set (err, errno, "user namespace maps");
+          break;
+        case SK_SYNC_HELLO:
+          j->init = sender;
+          /* stage 1 exits right after cloning the init. */
+          while (waitpid (j->stage1, NULL, 0) < 0 && errno == EINTR)
+            ;
+          j->stage1 = 0;
+          break;
+        case SK_SYNC_READY:
+          return 0;
+        case SK_SYNC_ERROR:
+          return sk_error_set (err, m.errnum, "%s", m.text);
+        default:
+          return sk_error_set (err, EPROTO, "unexpected message %u from container init", m.type);
+        }
+    }
+}
+
+static int
+spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_config *c, const char *bundle,
+       const char *rootfs, const struct sk_create_opts *o, sk_error_t *err)
+{
+  struct sk_init_args a = {
+    .cfg = c,
+    .log = ctx->log,
+    .rootfs = rootfs,
+    .bundle = bundle,
+    .new_ns_flags = sk_ns_new_flags (c->linux_cfg),
+    .no_pivot = o->no_pivot,
+    .preserve_fds = o->preserve_fds,
+  };
+  int one = 1;
+
+  if (c->process->capabilities != NULL)
+    {
+      if (sk_caps_resolve (c->process->capabilities, ctx->log, &a.caps, err) < 0)
+        return -1;
+      a.has_caps = true;
+    }
+  if (sk_ns_open_paths (c->linux_cfg, j->ns_fds, err) < 0)
+    return -1;
+  memcpy (a.ns_fds, j->ns_fds, sizeof a.ns_fds);
+  if (mkfifoat (j->sd.dirfd, SK_EXEC_FIFO, 0600) < 0)
+    return sk_error_set (err, errno, "create exec fifo");
+  j->fifo_fd = openat (j->sd.dirfd, SK_EXEC_FIFO, O_RDWR | O_CLOEXEC);
+  if (j->fifo_fd < 0)
+    return sk_error_set (err, errno, "open exec fifo");
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sync) < 0
+      || setsockopt (j->sync[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
+    return sk_error_set (err, errno, "sync socket");
+  a.sync_fd = j->sync[1];
+  a.state_dirfd = j->sd.dirfd;
+  a.fifo_fd = j->fifo_fd;
+
+  j->stage1 = fork ();
+  if (j->stage1 < 0)
+    return sk_error_set (err, errno, "fork");
+  if (j->stage1 == 0)
+    {
+      close (j->sync[0]);
+      _exit (sk_init_stage1 (&a));
+    }
+  sk_closep (&j->sync[1]);
+  sk_closep (&j->fifo_fd);
+  return drive_init (j, c, err);
+}
+
+int
+sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, pid_t *init_pid,
+                     sk_error_t *err)
+{
+  cleanup_config struct oci_config *c = NULL;
+  cleanup_free char *bundle = NULL, *rootfs = NULL, *config_path = NULL, *config_data = NULL;
+  struct create_job j = { .sd = { .dirfd = -1 }, .sync = { -1, -1 }, .fifo_fd = -1 };
+  size_t config_len;
+  bool pid_file_written = false;
+  int r;
+
+  for (int t = 0; t < OCI_NS__COUNT; t++)
+    j.ns_fds[t] = -1;
+  if (asprintf (&config_path, "%s/config.json", o->bundle ? o->bundle : ".") < 0)
+    return sk_error_set (err, ENOMEM, "config path");
+  if (read_whole_file (config_path, &config_data, &config_len, err) < 0)
+    return -1;
+  if (oci_config_parse_data (config_data, config_len, &c, err) < 0)
+    return sk_error_wrap (err, "%s", config_path);
+  for (size_t i = 0; c->warnings != NULL && c->warnings[i] != NULL; i++)
+    sk_log_warn (ctx->log, "%s", c->warnings[i]);
+  if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, rootfs, err) < 0)
+    return -1;
+  if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
+    return -1;
+  j.sd_created = true;
+
+  r = sk_statedir_write (&j.sd, SK_CONFIG_FILE, config_data, config_len, err);
+  if (r == 0)
+    r = spawn (&j, ctx, c, bundle, rootfs, o, err);
+  if (r == 0)
+    {
+      r = write_pid_file (o->pid_file, j.init, err);
+      pid_file_written = r == 0 && o->pid_file != NULL;
+    }
+  if (r == 0)
+    r = write_state (&j, ctx, id, c, bundle, rootfs, err);
+  if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, 0, NULL) < 0)
+    r = sk_error_set (err, errno, "container init exited during setup");
+  if (r < 0)
+    {
+      create_job_abort (&j);
+      if (pid_file_written)
+        unlink (o->pid_file);
+      create_job_release (&j);
+      return -1;
+    }
+  *init_pid = j.init;
+  create_job_release (&j);
+  return 0;
+}
+
+int
+sk_container_create (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, sk_error_t *err)
+{
+  pid_t pid;
+  return sk_create_container (ctx, id, o, &pid, err);
+}

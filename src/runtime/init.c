@@ -1,0 +1,236 @@
+#include "init.h"
+#include "stockade/cleanup.h"
+#include "stockade/linux/devices.h"
+#include "stockade/linux/mounts.h"
+#include "stockade/linux/namespaces.h"
+#include "stockade/linux/process.h"
+#include "stockade/linux/rootfs.h"
+#include "sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static bool
+has_new_ns (const struct sk_init_args *a, int flag)
+{
+  return (a->new_ns_flags & flag) != 0;
+}
+
+static bool
+dev_is_host_bind (const struct oci_config *c)
+{
+  for (size_t i = 0; i < c->n_mounts; i++)
+    if (strcmp (c->mounts[i].destination, "/dev") == 0 && c->mounts[i].type != NULL
+        && strcmp (c->mounts[i].type, "bind") == 0)
+      return true;
+  return false;
+}
+
+/* Detached clone of the host's /dev/null, checked to be the null device, for
+ * masking files after pivot_root (CVE-2025-31133). */
+static int
+open_devnull_tree (sk_error_t *err)
+{
+  int fd = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0)
+    return sk_error_set (err, errno, "clone host /dev/null");
+  if (fstat (fd, &st) < 0 || !S_ISCHR (st.st_mode) || st.st_rdev != makedev (1, 3))
+    {
+      close (fd);
+      return sk_error_set (err, EPERM, "host /dev/null is not the null device");
+    }
+  return fd;
+}
+
+static int
+setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
+{
+  const struct oci_config *c = a->cfg;
+  const struct oci_linux *l = c->linux_cfg;
+  cleanup_close int rootfd = -1, devnull = -1;
+  struct sk_mount_env env = { 0 };
+
+  rootfd = sk_rootfs_prepare (a->rootfs, l ? l->rootfs_propagation : NULL, err);
+  if (rootfd < 0)
+    return -1;
+  devnull = open_devnull_tree (err);
+  if (devnull < 0)
+    return -1;
+  env.rootfd = rootfd;
+  env.cgroupns = has_new_ns (a, CLONE_NEWCGROUP);
+  env.mount_label = l ? l->mount_label : NULL;
+  for (size_t i = 0; i < c->n_mounts; i++)
+    if (sk_mount_entry (&env, &c->mounts[i], i, err) < 0)
+      return -1;
+  if (!dev_is_host_bind (c)
+      && sk_devices_create (rootfd, l ? l->devices : NULL, l ? l->n_devices : 0, has_new_ns (a, CLONE_NEWUSER),
+                            err) < 0)
+    return -1;
+  if (sk_rootfs_enter (a->rootfs, a->no_pivot, err) < 0)
+    return -1;
+  if (l != NULL && sk_rootfs_set_propagation (l->rootfs_propagation, err) < 0)
+    return -1;
+  if (l != NULL
+      && (sk_mount_masked_paths (l->masked_paths, devnull, err) < 0
+          || sk_mount_readonly_paths (l->readonly_paths, err) < 0))
+    return -1;
+  if (c->root.readonly && sk_remount_root_readonly (err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+setup_process (const struct sk_init_args *a, char **exe, sk_error_t *err)
+{
+  const struct oci_process *p = a->cfg->process;
+
+  if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0)
+    return -1;
+  if (sk_process_enter_cwd (p, err) < 0)
+    return -1;
+  if (a->has_caps && sk_caps_drop_bounding (&a->caps, err) < 0)
+    return -1;
+  /* setgroups is allowed unless the user namespace denies it (joined ones may). */
+  if (sk_process_switch_user (p, true, err) < 0)
+    return -1;
+  if (a->has_caps && sk_caps_apply_final (&a->caps, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return sk_error_set (err, errno, "process.noNewPrivileges");
+  if (sk_process_find_executable (p, exe, err) < 0)
+    return -1;
+  return sk_process_prepare_fds (a->preserve_fds, err);
+}
+
+static int
+container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
+{
+  if (setsid () < 0)
+    return sk_error_set (err, errno, "setsid");
+  if (has_new_ns (a, CLONE_NEWNS) && setup_rootfs (a, err) < 0)
+    return -1;
+  if (sk_process_set_hostname (a->cfg, has_new_ns (a, CLONE_NEWUTS) || a->ns_fds[OCI_NS_UTS] >= 0, err) < 0)
+    return -1;
+  return setup_process (a, exe, err);
+}
+
+/* Runs as the container's init (pid 1 of a new pid namespace). */
+static int
+container_init (const struct sk_init_args *a)
+{
+  cleanup_error sk_error_t err = NULL;
+  cleanup_free char *exe = NULL;
+  struct sk_sync_msg m;
+  char byte;
+  ssize_t r;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (sk_sync_send (a->sync_fd, SK_SYNC_HELLO, 0, NULL) < 0)
+    return 1;
+  umask (0);
+  if (container_setup (a, &exe, &err) < 0)
+    {
+      sk_sync_send_error (a->sync_fd, &err);
+      return 1;
+    }
+  /* From here the init must outlive the runtime that created it. */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (sk_sync_send (a->sync_fd, SK_SYNC_READY, 0, NULL) < 0)
+    return 1;
+  /* No COMMIT means the runtime died before recording us: leave nothing. */
+  if (sk_sync_recv (a->sync_fd, &m, NULL, &err) < 0 || m.type != SK_SYNC_COMMIT)
+    return 1;
+  close (a->sync_fd);
+
+  do
+    r = read (a->fifo_fd, &byte, 1);
+  while (r < 0 && errno == EINTR);
+  if (r != 1)
+    return 1;
+  close (a->fifo_fd);
+  execve (exe, a->cfg->process->args, a->cfg->process->env ? a->cfg->process->env : (char *[]){ NULL });
+  fprintf (stderr, "stockade: exec `%s`: %s\n", exe, strerror (errno));
+  return 127;
+}
+
+static int
+enter_namespaces (const struct sk_init_args *a, sk_error_t *err)
+{
+  int rest = a->new_ns_flags & ~CLONE_NEWUSER;
+
+  if (sk_ns_join (a->ns_fds, err) < 0)
+    return -1;
+  if (has_new_ns (a, CLONE_NEWUSER))
+    {
+      if (unshare (CLONE_NEWUSER) < 0)
+        return sk_error_set (err, errno, "create user namespace");
+      if (sk_sync_send (a->sync_fd, SK_SYNC_USERNS_MAP, 0, NULL) < 0
+          || sk_sync_expect (a->sync_fd, SK_SYNC_USERNS_DONE, NULL, err) < 0)
+        return sk_error_wrap (err, "user namespace maps");
+      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+        return sk_error_set (err, errno, "become root in the user namespace");
+    }
+  if (rest != 0 && unshare (rest) < 0)
+    return sk_error_set (err, errno, "create namespaces (flags 0x%x)", rest);
+  if (has_new_ns (a, CLONE_NEWTIME) && sk_timens_write_offsets (a->cfg->linux_cfg, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+sk_init_stage1 (const struct sk_init_args *a)
+{
+  cleanup_error sk_error_t err = NULL;
+  sigset_t none;
+  pid_t pid;
+
+  /* The state directory's flock belongs to the runtime's open file
+   * description; a child keeping the fd would hold the lock for as long as
+   * the container lives. */
+  close (a->state_dirfd);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* Nothing of the runtime's memory may be read through /proc by the
+   * container once we are inside its namespaces (CVE-2019-5736). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (sk_sync_expect (a->sync_fd, SK_SYNC_GO, NULL, &err) < 0)
+    return 1;
+  if (chdir (a->bundle) < 0)
+    {
+      sk_error_set (&err, errno, "chdir to bundle `%s`", a->bundle);
+      sk_sync_send_error (a->sync_fd, &err);
+      return 1;
+    }
+  if (enter_namespaces (a, &err) < 0)
+    {
+      sk_sync_send_error (a->sync_fd, &err);
+      return 1;
+    }
+  pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    {
+      sk_error_set (&err, errno, "clone container init");
+      sk_sync_send_error (a->sync_fd, &err);
+      return 1;
+    }
+  if (pid == 0)
+    _exit (container_init (a));
+  return 0;
+}

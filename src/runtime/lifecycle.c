@@ -1,0 +1,239 @@
+/* start, kill, delete, state and list: commands that act on a recorded
+ * container. */
+#include "create.h"
+#include "statedir.h"
+#include "status.h"
+#include "stockade/cleanup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+load_state (const struct sk_statedir *sd, struct sk_state **out, sk_error_t *err)
+{
+  cleanup_free char *data = NULL;
+  size_t len;
+
+  *out = NULL;
+  if (!sk_statedir_has (sd, SK_STATE_FILE))
+    return 0; /* being created, or a create that died before recording it */
+  if (sk_statedir_read (sd, SK_STATE_FILE, &data, &len, err) < 0)
+    return -1;
+  if (sk_state_from_json (data, len, out, err) < 0)
+    return sk_error_wrap (err, "%s/%s", sd->path, SK_STATE_FILE);
+  return 0;
+}
+
+int
+sk_start_locked (const char *id, const struct sk_statedir *sd, sk_error_t *err)
+{
+  cleanup_close int fd = -1;
+  ssize_t w;
+
+  fd = openat (sd->dirfd, SK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (errno == ENXIO)
+        return sk_error_set (err, 0, "cannot start container \"%s\": its init process has exited", id);
+      return sk_error_set (err, errno, "cannot start container \"%s\": open exec fifo", id);
+    }
+  do
+    w = write (fd, "0", 1);
+  while (w < 0 && errno == EINTR);
+  if (w != 1)
+    return sk_error_set (err, errno, "cannot start container \"%s\": release init", id);
+  /* Its absence is what tells "running" from "created" from now on. */
+  if (unlinkat (sd->dirfd, SK_EXEC_FIFO, 0) < 0)
+    return sk_error_set (err, errno, "remove exec fifo");
+  return 0;
+}
+
+int
+sk_container_start (const struct sk_context *ctx, const char *id, sk_error_t *err)
+{
+  cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
+  cleanup_state struct sk_state *s = NULL;
+  const char *status;
+
+  if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0 || load_state (&sd, &s, err) < 0)
+    return -1;
+  status = sk_status_of (&sd, s);
+  if (strcmp (status, "created") != 0)
+    return sk_error_set (err, 0, "cannot start container \"%s\" in the %s state", id, status);
+  return sk_start_locked (id, &sd, err);
+}
+
+/* Every process in the init's pid namespace (only the init when the
+ * container shares the host's). */
+static int
+kill_all (const struct sk_state *s, int sig, sk_error_t *err)
+{
+  char path[64], init_ns[64], ns[64];
+  DIR *d;
+  struct dirent *de;
+  ssize_t n;
+
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", s->pid);
+  n = readlink (path, init_ns, sizeof init_ns - 1);
+  if (n < 0)
+    return sk_error_set (err, errno, "read pid namespace of %d", s->pid);
+  init_ns[n] = '\0';
+  snprintf (path, sizeof path, "/proc/self/ns/pid");
+  n = readlink (path, ns, sizeof ns - 1);
+  if (n > 0 && (ns[n] = '\0', strcmp (ns, init_ns) == 0))
+    return kill (s->pid, sig) < 0 ? sk_error_set (err, errno, "kill %d", s->pid) : 0;
+  d = opendir ("/proc");
+  if (d == NULL)
+    return sk_error_set (err, errno, "open /proc");
+  while ((de = readdir (d)) != NULL)
+    {
+      int pid = atoi (de->d_name);
+      if (pid <= 0)
+        continue;
+      snprintf (path, sizeof path, "/proc/%d/ns/pid", pid);
+      n = readlink (path, ns, sizeof ns - 1);
+      if (n > 0 && (ns[n] = '\0', strcmp (ns, init_ns) == 0))
+        kill (pid, sig);
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+sk_container_kill (const struct sk_context *ctx, const char *id, int sig, bool all, sk_error_t *err)
+{
+  cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
+  cleanup_state struct sk_state *s = NULL;
+
+  if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0 || load_state (&sd, &s, err) < 0)
+    return -1;
+  if (s == NULL || !sk_state_pid_alive (s))
+    return sk_error_set (err, 0, "container \"%s\" is not running", id);
+  if (all)
+    return kill_all (s, sig, err);
+  if (kill (s->pid, sig) < 0)
+    return sk_error_set (err, errno, "kill container \"%s\"", id);
+  return 0;
+}
+
+/* SIGKILL the init and wait until it is gone (we are usually not its parent:
+ * a pidfd tells us when it exits). */
+static int
+kill_and_wait (const struct sk_state *s, sk_error_t *err)
+{
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  struct pollfd pfd;
+
+  if (pidfd < 0 || !sk_state_pid_alive (s))
+    return 0; /* already gone */
+  if (syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    return sk_error_set (err, errno, "kill container init %d", s->pid);
+  pfd.fd = pidfd;
+  pfd.events = POLLIN;
+  if (poll (&pfd, 1, 10000) <= 0)
+    return sk_error_set (err, ETIMEDOUT, "container init %d did not exit after SIGKILL", s->pid);
+  return 0;
+}
+
+int
+sk_container_delete (const struct sk_context *ctx, const char *id, bool force, sk_error_t *err)
+{
+  cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
+  cleanup_state struct sk_state *s = NULL;
+  const char *status;
+
+  if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0)
+    return -1;
+  if (load_state (&sd, &s, err) < 0 && !force)
+    return -1;
+  sk_error_release (err);
+  status = sk_status_of (&sd, s);
+  if (!force && strcmp (status, "running") == 0)
+    return sk_error_set (err, 0, "cannot delete container \"%s\" that is not stopped: %s", id, status);
+  if (s != NULL && kill_and_wait (s, err) < 0)
+    return -1;
+  return sk_statedir_remove (&sd, err);
+}
+
+void
+sk_container_info_clear (struct sk_container_info *i)
+{
+  sk_state_free (i->state);
+  i->state = NULL;
+}
+
+int
+sk_container_info (const struct sk_context *ctx, const char *id, struct sk_container_info *out, sk_error_t *err)
+{
+  cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
+
+  out->state = NULL;
+  if (sk_statedir_open (ctx->root, id, false, &sd, err) < 0 || load_state (&sd, &out->state, err) < 0)
+    return -1;
+  out->status = sk_status_of (&sd, out->state);
+  if (out->state == NULL)
+    {
+      /* Not recorded yet: show what is known. */
+      out->state = calloc (1, sizeof *out->state);
+      if (out->state == NULL || (out->state->id = strdup (id)) == NULL)
+        return sk_error_set (err, ENOMEM, "state");
+    }
+  return 0;
+}
+
+static int
+compare_info (const void *a, const void *b)
+{
+  const struct sk_container_info *x = a, *y = b;
+  return strcmp (x->state->id, y->state->id);
+}
+
+int
+sk_container_list (const struct sk_context *ctx, struct sk_container_info **out, size_t *n, sk_error_t *err)
+{
+  struct sk_container_info *v = NULL;
+  size_t count = 0;
+  DIR *d = opendir (ctx->root);
+  struct dirent *de;
+
+  *out = NULL;
+  *n = 0;
+  if (d == NULL)
+    return errno == ENOENT ? 0 : sk_error_set (err, errno, "open --root `%s`", ctx->root);
+  while ((de = readdir (d)) != NULL)
+    {
+      cleanup_error sk_error_t e = NULL;
+      struct sk_container_info info;
+      struct sk_container_info *nv;
+
+      if (de->d_name[0] == '.')
+        continue;
+      if (sk_container_info (ctx, de->d_name, &info, &e) < 0)
+        {
+          sk_log_warn (ctx->log, "skipping %s: %s", de->d_name, sk_error_msg (&e));
+          sk_container_info_clear (&info);
+          continue;
+        }
+      nv = realloc (v, (count + 1) * sizeof *v);
+      if (nv == NULL)
+        {
+          sk_container_info_clear (&info);
+          break;
+        }
+      v = nv;
+      v[count++] = info;
+    }
+  closedir (d);
+  qsort (v, count, sizeof *v, compare_info);
+  *out = v;
+  *n = count;
+  return 0;
+}

@@ -1,0 +1,63 @@
+#include "status.h"
+#include "stockade/cleanup.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+sk_proc_stat (pid_t pid, uint64_t *start_time, char *state)
+{
+  char path[64], buf[1024];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* comm may contain spaces and parentheses: parse after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] == '\0')
+    return -1;
+  p += 2;
+  *state = *p;
+  /* fields 3..21 precede starttime (22) */
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  *start_time = strtoull (p, NULL, 10);
+  return 0;
+}
+
+bool
+sk_state_pid_alive (const struct sk_state *s)
+{
+  uint64_t start;
+  char st;
+
+  if (s->pid <= 0 || sk_proc_stat (s->pid, &start, &st) < 0)
+    return false;
+  return start == s->pid_start_time && st != 'Z' && st != 'X';
+}
+
+const char *
+sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
+{
+  if (s == NULL)
+    return sk_statedir_is_locked (sd) ? "creating" : "stopped";
+  if (!sk_state_pid_alive (s))
+    return "stopped";
+  return sk_statedir_has (sd, SK_EXEC_FIFO) ? "created" : "running";
+}

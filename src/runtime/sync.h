@@ -1,0 +1,39 @@
+/* Parent <-> container-init messages over a SOCK_SEQPACKET socketpair.  The
+ * parent's end has SO_PASSCRED, so every message carries the sender's pid as
+ * seen from the parent's pid namespace. */
+#ifndef STOCKADE_RUNTIME_SYNC_H
+#define STOCKADE_RUNTIME_SYNC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stockade/error.h"
+
+enum sk_sync_type
+{
+  SK_SYNC_GO = 1,        /* parent -> stage 1: cgroup placed, proceed */
+  SK_SYNC_USERNS_MAP,    /* stage 1 -> parent: new user namespace, write maps */
+  SK_SYNC_USERNS_DONE,   /* parent -> stage 1 */
+  SK_SYNC_HELLO,         /* init -> parent: init exists (pid in credentials) */
+  SK_SYNC_READY,         /* init -> parent: set up, waiting for start */
+  SK_SYNC_COMMIT,        /* parent -> init: state recorded, keep waiting */
+  SK_SYNC_ERROR,         /* stage 1 / init -> parent: text holds why */
+};
+
+struct sk_sync_msg
+{
+  uint32_t type;
+  int32_t errnum;
+  char text[3072];
+};
+
+int sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text);
+/* Receives one message; *sender (optional) gets the sender's pid.  End of
+ * stream is an error ("... exited during setup"). */
+int sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, sk_error_t *err);
+/* Wait for a message of `want`; an SK_SYNC_ERROR becomes err. */
+int sk_sync_expect (int fd, enum sk_sync_type want, pid_t *sender, sk_error_t *err);
+/* Report a failure to the parent (used by the children). */
+void sk_sync_send_error (int fd, const sk_error_t *err);
+
+#endif
