@@ -23,6 +23,7 @@ static const struct
   { "create", cli_create, "create a container from a bundle; it waits for `start`" },
   { "start", cli_start, "run the user process of a created container" },
   { "run", cli_run, "create and start a container" },
+  { "exec", cli_exec, "run a new process inside a running container" },
   { "state", cli_state, "print the state of a container as JSON" },
   { "list", cli_list, "list the containers under --root" },
   { "kill", cli_kill, "send a signal to a container's init (or all its processes)" },

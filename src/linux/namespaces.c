@@ -67,6 +67,33 @@ sk_ns_open_paths (const struct oci_linux *l, int fds[OCI_NS__COUNT], sk_error_t 
   return 0;
 }
 
+static const char *const proc_ns_names[OCI_NS__COUNT] = {
+  [OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "net", [OCI_NS_MOUNT] = "mnt",       [OCI_NS_IPC] = "ipc",
+  [OCI_NS_UTS] = "uts",   [OCI_NS_USER] = "user",   [OCI_NS_CGROUP] = "cgroup",   [OCI_NS_TIME] = "time",
+};
+
+int
+sk_ns_open_of_pid (pid_t pid, const struct oci_linux *l, int fds[OCI_NS__COUNT], sk_error_t *err)
+{
+  for (int t = 0; t < OCI_NS__COUNT; t++)
+    fds[t] = -1;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    {
+      enum oci_ns_type t = l->namespaces[i].type;
+      char path[64];
+
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", pid, proc_ns_names[t]);
+      fds[t] = open (path, O_RDONLY | O_CLOEXEC);
+      if (fds[t] < 0)
+        {
+          int saved = errno;
+          sk_ns_close_fds (fds);
+          return sk_error_set (err, saved, "open %s namespace of the container", oci_ns_type_name (t));
+        }
+    }
+  return 0;
+}
+
 int
 sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err)
 {

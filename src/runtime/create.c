@@ -4,6 +4,7 @@
 #include "status.h"
 #include "stockade/cleanup.h"
 #include "stockade/linux/namespaces.h"
+#include "stockade/linux/terminal.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -27,6 +28,8 @@ struct create_job
   int ns_fds[OCI_NS__COUNT];
   int sync[2];
   int fifo_fd;
+  int console_fd;     /* connected --console-socket */
+  int console_master; /* pty master handed to a foreground run */
   pid_t stage1;
   pid_t init;
 };
@@ -61,6 +64,8 @@ create_job_release (struct create_job *j)
   sk_closep (&j->sync[0]);
   sk_closep (&j->sync[1]);
   sk_closep (&j->fifo_fd);
+  sk_closep (&j->console_fd);
+  sk_closep (&j->console_master);
   sk_statedir_close (&j->sd);
 }
 
@@ -117,7 +122,8 @@ format_created (char *buf, size_t size)
 
 /* Everything that can be refused is refused before any side effect. */
 static int
-validate_config (const struct oci_config *c, const char *rootfs, sk_error_t *err)
+validate_config (const struct oci_config *c, const struct sk_create_opts *o, bool relay_terminal,
+                 const char *rootfs, sk_error_t *err)
 {
   struct stat st;
 
@@ -129,8 +135,8 @@ validate_config (const struct oci_config *c, const char *rootfs, sk_error_t *err
     return sk_error_set (err, ENOTDIR, "root.path: `%s` is not a directory", rootfs);
   if (!(sk_ns_new_flags (c->linux_cfg) & CLONE_NEWNS))
     return sk_error_set (err, 0, "linux.namespaces: a new mount namespace is required");
-  if (c->process->terminal)
-    return sk_error_set (err, ENOTSUP, "process.terminal: not supported yet");
+  if (c->process->terminal && o->console_socket == NULL && !relay_terminal)
+    return sk_error_set (err, 0, "process.terminal: a detached container needs --console-socket to receive its pty");
   return 0;
 }
 
@@ -211,8 +217,11 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
     return sk_error_set (err, errno, "start container setup");
   for (;;)
     {
-      if (sk_sync_recv (j->sync[0], &m, &sender, err) < 0)
+      int passed = -1;
+      if (sk_sync_recv (j->sync[0], &m, &sender, &passed, err) < 0)
         return -1;
+      if (passed >= 0 && m.type != SK_SYNC_CONSOLE)
+        close (passed);
       switch (m.type)
         {
         case SK_SYNC_USERNS_MAP:
@@ -228,10 +237,16 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             ;
           j->stage1 = 0;
           break;
+        case SK_SYNC_CONSOLE:
+          if (passed < 0)
+            return sk_error_set (err, EPROTO, "process.terminal: no pty received");
+          sk_closep (&j->console_master);
+          j->console_master = passed;
+          break;
         case SK_SYNC_READY:
           return 0;
         case SK_SYNC_ERROR:
-          return sk_error_set (err, m.errnum, "%s", m.text);
+          return sk_sync_error_from (&m, err);
         default:
           return sk_error_set (err, EPROTO, "unexpected message %u from container init", m.type);
         }
@@ -270,6 +285,13 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sync) < 0
       || setsockopt (j->sync[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
     return sk_error_set (err, errno, "sync socket");
+  if (c->process->terminal && o->console_socket != NULL)
+    {
+      j->console_fd = sk_terminal_connect (o->console_socket, err);
+      if (j->console_fd < 0)
+        return -1;
+    }
+  a.console_fd = j->console_fd;
   a.sync_fd = j->sync[1];
   a.state_dirfd = j->sd.dirfd;
   a.fifo_fd = j->fifo_fd;
@@ -284,16 +306,18 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
     }
   sk_closep (&j->sync[1]);
   sk_closep (&j->fifo_fd);
+  sk_closep (&j->console_fd);
   return drive_init (j, c, err);
 }
 
 int
 sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, pid_t *init_pid,
-                     sk_error_t *err)
+                     int *console_master, sk_error_t *err)
 {
   cleanup_config struct oci_config *c = NULL;
   cleanup_free char *bundle = NULL, *rootfs = NULL, *config_path = NULL, *config_data = NULL;
-  struct create_job j = { .sd = { .dirfd = -1 }, .sync = { -1, -1 }, .fifo_fd = -1 };
+  struct create_job j
+      = { .sd = { .dirfd = -1 }, .sync = { -1, -1 }, .fifo_fd = -1, .console_fd = -1, .console_master = -1 };
   size_t config_len;
   bool pid_file_written = false;
   int r;
@@ -308,7 +332,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
     return sk_error_wrap (err, "%s", config_path);
   for (size_t i = 0; c->warnings != NULL && c->warnings[i] != NULL; i++)
     sk_log_warn (ctx->log, "%s", c->warnings[i]);
-  if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, rootfs, err) < 0)
+  if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, o, console_master != NULL, rootfs, err) < 0)
     return -1;
   if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
     return -1;
@@ -335,6 +359,8 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       return -1;
     }
   *init_pid = j.init;
+  if (console_master != NULL)
+    *console_master = steal_fd (&j.console_master);
   create_job_release (&j);
   return 0;
 }
@@ -343,5 +369,5 @@ int
 sk_container_create (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, sk_error_t *err)
 {
   pid_t pid;
-  return sk_create_container (ctx, id, o, &pid, err);
+  return sk_create_container (ctx, id, o, &pid, NULL, err);
 }

@@ -5,9 +5,11 @@
 #include "stockade/runtime.h"
 
 /* create, keeping the init as our child (it was cloned with CLONE_PARENT);
- * *init_pid gets its pid.  Used by `create` and by foreground `run`. */
+ * *init_pid gets its pid.  Used by `create` and by foreground `run`.
+ * console_master != NULL: a foreground run that relays the terminal itself
+ * (no --console-socket); it receives the pty master, or -1. */
 int sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o,
-                         pid_t *init_pid, sk_error_t *err);
+                         pid_t *init_pid, int *console_master, sk_error_t *err);
 
 /* Release a created container's init (the `start` half of run). */
 int sk_start_locked (const char *id, const struct sk_statedir *sd, sk_error_t *err);

@@ -5,6 +5,7 @@
 #include "stockade/linux/namespaces.h"
 #include "stockade/linux/process.h"
 #include "stockade/linux/rootfs.h"
+#include "stockade/linux/terminal.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -95,27 +96,40 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
   return 0;
 }
 
-static int
-setup_process (const struct sk_init_args *a, char **exe, sk_error_t *err)
+int
+sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
+                        char **exe, sk_error_t *err)
 {
-  const struct oci_process *p = a->cfg->process;
-
   if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0)
     return -1;
   if (sk_process_enter_cwd (p, err) < 0)
     return -1;
-  if (a->has_caps && sk_caps_drop_bounding (&a->caps, err) < 0)
+  if (caps != NULL && sk_caps_drop_bounding (caps, err) < 0)
     return -1;
-  /* setgroups is allowed unless the user namespace denies it (joined ones may). */
   if (sk_process_switch_user (p, true, err) < 0)
     return -1;
-  if (a->has_caps && sk_caps_apply_final (&a->caps, err) < 0)
+  if (caps != NULL && sk_caps_apply_final (caps, err) < 0)
     return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sk_error_set (err, errno, "process.noNewPrivileges");
   if (sk_process_find_executable (p, exe, err) < 0)
     return -1;
-  return sk_process_prepare_fds (a->preserve_fds, err);
+  return sk_process_prepare_fds (preserve_fds, err);
+}
+
+int
+sk_init_hand_over_terminal (const struct oci_process *p, bool mount_console, int console_fd, int sync_fd,
+                            sk_error_t *err)
+{
+  cleanup_close int master = sk_terminal_setup (p, mount_console, err);
+
+  if (master < 0)
+    return -1;
+  if (console_fd >= 0)
+    return sk_terminal_send_master (console_fd, master, err);
+  if (sk_sync_send_fd (sync_fd, SK_SYNC_CONSOLE, master) < 0)
+    return sk_error_set (err, errno, "process.terminal: hand the pty to the runtime");
+  return 0;
 }
 
 static int
@@ -125,9 +139,14 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
     return sk_error_set (err, errno, "setsid");
   if (has_new_ns (a, CLONE_NEWNS) && setup_rootfs (a, err) < 0)
     return -1;
+  if (a->cfg->process->terminal
+      && sk_init_hand_over_terminal (a->cfg->process, true, a->console_fd, a->sync_fd, err) < 0)
+    return -1;
+  if (a->console_fd >= 0)
+    close (a->console_fd); /* this process's copy; the engine keeps its end */
   if (sk_process_set_hostname (a->cfg, has_new_ns (a, CLONE_NEWUTS) || a->ns_fds[OCI_NS_UTS] >= 0, err) < 0)
     return -1;
-  return setup_process (a, exe, err);
+  return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, exe, err);
 }
 
 /* Runs as the container's init (pid 1 of a new pid namespace). */
@@ -154,7 +173,7 @@ container_init (const struct sk_init_args *a)
   if (sk_sync_send (a->sync_fd, SK_SYNC_READY, 0, NULL) < 0)
     return 1;
   /* No COMMIT means the runtime died before recording us: leave nothing. */
-  if (sk_sync_recv (a->sync_fd, &m, NULL, &err) < 0 || m.type != SK_SYNC_COMMIT)
+  if (sk_sync_recv (a->sync_fd, &m, NULL, NULL, &err) < 0 || m.type != SK_SYNC_COMMIT)
     return 1;
   close (a->sync_fd);
 

@@ -26,6 +26,7 @@ struct sk_init_args
   int sync_fd;
   int state_dirfd;               /* holds the container lock: closed first */
   int fifo_fd;                   /* exec.fifo opened O_RDWR */
+  int console_fd;                /* connected --console-socket, or -1: send the pty master to the parent */
   int ns_fds[OCI_NS__COUNT];     /* namespaces to join, -1 when none */
   int new_ns_flags;              /* CLONE_NEW* to create */
   bool has_caps;
@@ -33,6 +34,16 @@ struct sk_init_args
   bool no_pivot;
   unsigned int preserve_fds;
 };
+
+/* Steps shared by the init and `exec`, in the order the kernel forces:
+ * rlimits, oom score, cwd, bounding set, uid/gid, final capabilities,
+ * no_new_privs, executable lookup, fd hygiene.  caps may be NULL. */
+int sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
+                            char **exe, sk_error_t *err);
+/* Allocate the pty and send its master to console_fd, or to the parent over
+ * sync_fd when console_fd < 0. */
+int sk_init_hand_over_terminal (const struct oci_process *p, bool mount_console, int console_fd, int sync_fd,
+                                sk_error_t *err);
 
 /* Body of the stage-1 child; the return value is its exit status. */
 int sk_init_stage1 (const struct sk_init_args *a);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 int
 sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text)
@@ -19,6 +20,24 @@ sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text)
   return r == (ssize_t) sizeof m ? 0 : -1;
 }
 
+int
+sk_sync_send_fd (int fd, enum sk_sync_type type, int passfd)
+{
+  struct sk_sync_msg m = { .type = type };
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+  struct cmsghdr *c;
+
+  memset (cbuf, 0, sizeof cbuf);
+  c = CMSG_FIRSTHDR (&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &passfd, sizeof (int));
+  return sendmsg (fd, &mh, MSG_NOSIGNAL) == (ssize_t) sizeof m ? 0 : -1;
+}
+
 void
 sk_sync_send_error (int fd, const sk_error_t *err)
 {
@@ -26,9 +45,9 @@ sk_sync_send_error (int fd, const sk_error_t *err)
 }
 
 int
-sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, sk_error_t *err)
+sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, int *passed, sk_error_t *err)
 {
-  char cbuf[CMSG_SPACE (sizeof (struct ucred))];
+  char cbuf[CMSG_SPACE (sizeof (struct ucred)) + CMSG_SPACE (sizeof (int))];
   struct iovec iov = { .iov_base = m, .iov_len = sizeof *m };
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
   ssize_t r;
@@ -44,17 +63,38 @@ sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, sk_error_t *err)
     return sk_error_set (err, EPROTO, "short message from container init");
   m->text[sizeof m->text - 1] = '\0';
   if (sender != NULL)
+    *sender = 0;
+  if (passed != NULL)
+    *passed = -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
     {
-      *sender = 0;
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
-          {
-            struct ucred cred;
-            memcpy (&cred, CMSG_DATA (c), sizeof cred);
-            *sender = cred.pid;
-          }
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS && sender != NULL)
+        {
+          struct ucred cred;
+          memcpy (&cred, CMSG_DATA (c), sizeof cred);
+          *sender = cred.pid;
+        }
+      else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        {
+          int got;
+          memcpy (&got, CMSG_DATA (c), sizeof got);
+          if (passed != NULL)
+            *passed = got;
+          else
+            close (got); /* nobody asked for it: never leak it */
+        }
     }
   return 0;
+}
+
+int
+sk_sync_error_from (const struct sk_sync_msg *m, sk_error_t *err)
+{
+  /* The text already carries the strerror() of the child's errno. */
+  sk_error_set (err, 0, "%s", m->text);
+  if (err != NULL && *err != NULL)
+    (*err)->status = m->errnum;
+  return -1;
 }
 
 int
@@ -62,10 +102,10 @@ sk_sync_expect (int fd, enum sk_sync_type want, pid_t *sender, sk_error_t *err)
 {
   struct sk_sync_msg m;
 
-  if (sk_sync_recv (fd, &m, sender, err) < 0)
+  if (sk_sync_recv (fd, &m, sender, NULL, err) < 0)
     return -1;
   if (m.type == SK_SYNC_ERROR)
-    return sk_error_set (err, 0, "%s", m.text);
+    return sk_sync_error_from (&m, err);
   if (m.type != (uint32_t) want)
     return sk_error_set (err, EPROTO, "unexpected message %u from container init (wanted %u)", m.type, want);
   return 0;

@@ -18,6 +18,7 @@ enum sk_sync_type
   SK_SYNC_READY,         /* init -> parent: set up, waiting for start */
   SK_SYNC_COMMIT,        /* parent -> init: state recorded, keep waiting */
   SK_SYNC_ERROR,         /* stage 1 / init -> parent: text holds why */
+  SK_SYNC_CONSOLE,       /* init -> parent: pty master attached (foreground run relays it) */
 };
 
 struct sk_sync_msg
@@ -28,11 +29,16 @@ struct sk_sync_msg
 };
 
 int sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text);
-/* Receives one message; *sender (optional) gets the sender's pid.  End of
- * stream is an error ("... exited during setup"). */
-int sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, sk_error_t *err);
+/* Same, with `passfd` attached as SCM_RIGHTS. */
+int sk_sync_send_fd (int fd, enum sk_sync_type type, int passfd);
+/* Receives one message; *sender (optional) gets the sender's pid, *passed
+ * (optional) an attached fd or -1.  End of stream is an error ("... exited
+ * during setup"). */
+int sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, int *passed, sk_error_t *err);
 /* Wait for a message of `want`; an SK_SYNC_ERROR becomes err. */
 int sk_sync_expect (int fd, enum sk_sync_type want, pid_t *sender, sk_error_t *err);
+/* Turn a received SK_SYNC_ERROR into err (keeps the child's errno). */
+int sk_sync_error_from (const struct sk_sync_msg *m, sk_error_t *err);
 /* Report a failure to the parent (used by the children). */
 void sk_sync_send_error (int fd, const sk_error_t *err);
 

@@ -17,6 +17,10 @@ int sk_ns_new_flags (const struct oci_linux *l);
 int sk_ns_open_paths (const struct oci_linux *l, int fds[OCI_NS__COUNT], sk_error_t *err);
 void sk_ns_close_fds (int fds[OCI_NS__COUNT]);
 
+/* For exec: open /proc/PID/ns/TYPE for every namespace type the config lists
+ * (created or joined by path): the container's init lives in them. */
+int sk_ns_open_of_pid (pid_t pid, const struct oci_linux *l, int fds[OCI_NS__COUNT], sk_error_t *err);
+
 /* setns() into the opened namespaces: the user namespace first (it decides
  * what the others may be joined with), mount last. */
 int sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err);
