@@ -39,6 +39,15 @@ sk_ns_new_flags (const struct oci_linux *l)
   return flags;
 }
 
+int
+sk_ns_listed_flags (const struct oci_linux *l)
+{
+  int flags = 0;
+  for (size_t i = 0; l != NULL && i < l->n_namespaces; i++)
+    flags |= clone_flags[l->namespaces[i].type];
+  return flags;
+}
+
 void
 sk_ns_close_fds (int fds[OCI_NS__COUNT])
 {

@@ -1,10 +1,12 @@
 #include "create.h"
+#include "hooks.h"
 #include "init.h"
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
 #include "stockade/linux/namespaces.h"
 #include "stockade/linux/terminal.h"
+#include "stockade/sysctl_check.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -32,6 +34,7 @@ struct create_job
   int console_master; /* pty master handed to a foreground run */
   pid_t stage1;
   pid_t init;
+  const char *id, *bundle, *rootfs; /* for the hooks' state */
 };
 
 static void
@@ -135,6 +138,13 @@ validate_config (const struct oci_config *c, const struct sk_create_opts *o, boo
     return sk_error_set (err, ENOTDIR, "root.path: `%s` is not a directory", rootfs);
   if (!(sk_ns_new_flags (c->linux_cfg) & CLONE_NEWNS))
     return sk_error_set (err, 0, "linux.namespaces: a new mount namespace is required");
+  for (size_t i = 0; c->linux_cfg != NULL && i < c->linux_cfg->n_sysctl; i++)
+    {
+      int own = sk_ns_listed_flags (c->linux_cfg);
+      if (sk_sysctl_check (c->linux_cfg->sysctl[i].key, own & CLONE_NEWIPC, own & CLONE_NEWUTS, own & CLONE_NEWNET,
+                           err) < 0)
+        return -1;
+    }
   if (c->process->terminal && o->console_socket == NULL && !relay_terminal)
     return sk_error_set (err, 0, "process.terminal: a detached container needs --console-socket to receive its pty");
   return 0;
@@ -206,7 +216,32 @@ write_pid_file (const char *path, pid_t pid, sk_error_t *err)
   return 0;
 }
 
-/* The parent's half of the sync protocol: user namespace maps, then READY. */
+static int
+run_runtime_hooks (const struct create_job *j, const struct oci_config *c, sk_error_t *err)
+{
+  struct sk_state s = {
+    .oci_version = c->oci_version,
+    .id = (char *) j->id,
+    .pid = j->init,
+    .bundle = (char *) j->bundle,
+    .rootfs = (char *) j->rootfs,
+    .annotations = c->annotations,
+    .n_annotations = c->n_annotations,
+  };
+  cleanup_free char *state = NULL;
+  size_t len;
+
+  if (sk_state_render (&s, "creating", false, &state, &len, err) < 0)
+    return -1;
+  if (sk_hooks_run (&c->hooks.prestart, "prestart", state, err) < 0
+      || sk_hooks_run (&c->hooks.create_runtime, "createRuntime", state, err) < 0)
+    return -1;
+  if (sk_sync_send (j->sync[0], SK_SYNC_HOOKS_DONE, j->init, NULL) < 0)
+    return sk_error_set (err, errno, "container init exited during setup");
+  return 0;
+}
+
+/* The parent's half of the sync protocol: user namespace maps, hooks, then READY. */
 static int
 drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
 {
@@ -242,6 +277,10 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             return sk_error_set (err, EPROTO, "process.terminal: no pty received");
           sk_closep (&j->console_master);
           j->console_master = passed;
+          break;
+        case SK_SYNC_HOOKS:
+          if (run_runtime_hooks (j, c, err) < 0)
+            return -1;
           break;
         case SK_SYNC_READY:
           return 0;
@@ -293,6 +332,7 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
     }
   a.console_fd = j->console_fd;
   a.sync_fd = j->sync[1];
+  a.id = j->id;
   a.state_dirfd = j->sd.dirfd;
   a.fifo_fd = j->fifo_fd;
 
@@ -337,6 +377,9 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
     return -1;
   j.sd_created = true;
+  j.id = id;
+  j.bundle = bundle;
+  j.rootfs = rootfs;
 
   r = sk_statedir_write (&j.sd, SK_CONFIG_FILE, config_data, config_len, err);
   if (r == 0)
@@ -348,7 +391,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
     }
   if (r == 0)
     r = write_state (&j, ctx, id, c, bundle, rootfs, err);
-  if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, 0, NULL) < 0)
+  if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, j.init, NULL) < 0)
     r = sk_error_set (err, errno, "container init exited during setup");
   if (r < 0)
     {

@@ -12,6 +12,6 @@ int sk_create_container (const struct sk_context *ctx, const char *id, const str
                          pid_t *init_pid, int *console_master, sk_error_t *err);
 
 /* Release a created container's init (the `start` half of run). */
-int sk_start_locked (const char *id, const struct sk_statedir *sd, sk_error_t *err);
+int sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_statedir *sd, sk_error_t *err);
 
 #endif

@@ -5,7 +5,10 @@
 #include "stockade/linux/namespaces.h"
 #include "stockade/linux/process.h"
 #include "stockade/linux/rootfs.h"
+#include "stockade/linux/sysctl.h"
 #include "stockade/linux/terminal.h"
+#include "hooks.h"
+#include "stockade/oci_state.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -59,6 +62,54 @@ open_devnull_tree (sk_error_t *err)
   return fd;
 }
 
+/* The OCI state a hook run by the init sees on stdin. */
+static char *
+hook_state (const struct sk_init_args *a, pid_t host_pid, const char *status)
+{
+  struct sk_state s = {
+    .oci_version = a->cfg->oci_version,
+    .id = (char *) a->id,
+    .pid = host_pid,
+    .bundle = (char *) a->bundle,
+    .rootfs = (char *) a->rootfs,
+    .annotations = a->cfg->annotations,
+    .n_annotations = a->cfg->n_annotations,
+  };
+  cleanup_error sk_error_t ignored = NULL;
+  char *json = NULL;
+  size_t len;
+
+  if (sk_state_render (&s, status, false, &json, &len, &ignored) < 0)
+    return NULL;
+  return json;
+}
+
+/* prestart + createRuntime run in the parent (runtime namespace) once the
+ * mounts exist; createContainer then runs here, in the container's
+ * namespaces, before pivot_root (its path resolves in the runtime's view). */
+static int
+run_create_hooks (const struct sk_init_args *a, sk_error_t *err)
+{
+  const struct oci_hooks *h = &a->cfg->hooks;
+  cleanup_free char *state = NULL;
+  struct sk_sync_msg m;
+
+  if (h->prestart.n + h->create_runtime.n + h->create_container.n == 0)
+    return 0;
+  if (sk_sync_send (a->sync_fd, SK_SYNC_HOOKS, 0, NULL) < 0)
+    return sk_error_set (err, errno, "hooks: notify runtime");
+  if (sk_sync_recv (a->sync_fd, &m, NULL, NULL, err) < 0)
+    return -1;
+  if (m.type != SK_SYNC_HOOKS_DONE)
+    return sk_error_set (err, EPROTO, "hooks: unexpected message %u", m.type);
+  if (h->create_container.n == 0)
+    return 0;
+  state = hook_state (a, (pid_t) m.errnum, "creating");
+  if (state == NULL)
+    return sk_error_set (err, ENOMEM, "hooks: state");
+  return sk_hooks_run (&h->create_container, "createContainer", state, err);
+}
+
 static int
 setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
 {
@@ -83,9 +134,14 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
       && sk_devices_create (rootfd, l ? l->devices : NULL, l ? l->n_devices : 0, has_new_ns (a, CLONE_NEWUSER),
                             err) < 0)
     return -1;
+  if (run_create_hooks (a, err) < 0)
+    return -1;
   if (sk_rootfs_enter (a->rootfs, a->no_pivot, err) < 0)
     return -1;
   if (l != NULL && sk_rootfs_set_propagation (l->rootfs_propagation, err) < 0)
+    return -1;
+  /* Before readonlyPaths makes /proc/sys read-only. */
+  if (l != NULL && sk_sysctl_apply (l->sysctl, l->n_sysctl, err) < 0)
     return -1;
   if (l != NULL
       && (sk_mount_masked_paths (l->masked_paths, devnull, err) < 0
@@ -183,6 +239,16 @@ container_init (const struct sk_init_args *a)
   if (r != 1)
     return 1;
   close (a->fifo_fd);
+  if (a->cfg->hooks.start_container.n > 0)
+    {
+      /* In the container, after start: a failure stops the container. */
+      cleanup_free char *state = hook_state (a, (pid_t) m.errnum, "created");
+      if (state == NULL || sk_hooks_run (&a->cfg->hooks.start_container, "startContainer", state, &err) < 0)
+        {
+          fprintf (stderr, "stockade: %s\n", sk_error_msg (&err));
+          return 1;
+        }
+    }
   execve (exe, a->cfg->process->args, a->cfg->process->env ? a->cfg->process->env : (char *[]){ NULL });
   fprintf (stderr, "stockade: exec `%s`: %s\n", exe, strerror (errno));
   return 127;

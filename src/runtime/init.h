@@ -23,6 +23,7 @@ struct sk_init_args
   const struct sk_log *log;
   const char *rootfs;            /* absolute host path */
   const char *bundle;            /* absolute; relative mount sources resolve here */
+  const char *id;
   int sync_fd;
   int state_dirfd;               /* holds the container lock: closed first */
   int fifo_fd;                   /* exec.fifo opened O_RDWR */

@@ -1,6 +1,7 @@
 /* start, kill, delete, state and list: commands that act on a recorded
  * container. */
 #include "create.h"
+#include "hooks.h"
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
@@ -32,9 +33,34 @@ load_state (const struct sk_statedir *sd, struct sk_state **out, sk_error_t *err
   return 0;
 }
 
-int
-sk_start_locked (const char *id, const struct sk_statedir *sd, sk_error_t *err)
+/* poststart and poststop failures are warnings: the container's lifecycle
+ * goes on (runtime-spec). */
+static void
+run_warning_hooks (const struct sk_context *ctx, const struct sk_statedir *sd, const struct sk_state *s,
+                   bool poststart)
 {
+  cleanup_config struct oci_config *c = NULL;
+  cleanup_error sk_error_t err = NULL;
+  cleanup_free char *data = NULL, *state = NULL;
+  const struct oci_hook_list *list;
+  size_t len;
+
+  if (s == NULL || sk_statedir_read (sd, SK_CONFIG_FILE, &data, &len, &err) < 0
+      || oci_config_parse_data (data, len, &c, &err) < 0)
+    return;
+  list = poststart ? &c->hooks.poststart : &c->hooks.poststop;
+  if (list->n == 0)
+    return;
+  if (sk_state_render (s, poststart ? "running" : "stopped", false, &state, &len, &err) < 0
+      || sk_hooks_run (list, poststart ? "poststart" : "poststop", state, &err) < 0)
+    sk_log_warn (ctx->log, "%s", sk_error_msg (&err));
+}
+
+int
+sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_statedir *sd, sk_error_t *err)
+{
+  cleanup_state struct sk_state *s = NULL;
+
   cleanup_close int fd = -1;
   ssize_t w;
 
@@ -53,6 +79,9 @@ sk_start_locked (const char *id, const struct sk_statedir *sd, sk_error_t *err)
   /* Its absence is what tells "running" from "created" from now on. */
   if (unlinkat (sd->dirfd, SK_EXEC_FIFO, 0) < 0)
     return sk_error_set (err, errno, "remove exec fifo");
+  if (load_state (sd, &s, err) < 0)
+    return -1;
+  run_warning_hooks (ctx, sd, s, true);
   return 0;
 }
 
@@ -68,7 +97,7 @@ sk_container_start (const struct sk_context *ctx, const char *id, sk_error_t *er
   status = sk_status_of (&sd, s);
   if (strcmp (status, "created") != 0)
     return sk_error_set (err, 0, "cannot start container \"%s\" in the %s state", id, status);
-  return sk_start_locked (id, &sd, err);
+  return sk_start_locked (ctx, id, &sd, err);
 }
 
 /* Every process in the init's pid namespace (only the init when the
@@ -160,6 +189,7 @@ sk_container_delete (const struct sk_context *ctx, const char *id, bool force, s
     return sk_error_set (err, 0, "cannot delete container \"%s\" that is not stopped: %s", id, status);
   if (s != NULL && kill_and_wait (s, err) < 0)
     return -1;
+  run_warning_hooks (ctx, &sd, s, false);
   return sk_statedir_remove (&sd, err);
 }
 

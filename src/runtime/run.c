@@ -16,7 +16,7 @@ start_created (const struct sk_context *ctx, const char *id, sk_error_t *err)
 
   if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0)
     return -1;
-  return sk_start_locked (id, &sd, err);
+  return sk_start_locked (ctx, id, &sd, err);
 }
 
 static int

@@ -16,9 +16,11 @@ enum sk_sync_type
   SK_SYNC_USERNS_DONE,   /* parent -> stage 1 */
   SK_SYNC_HELLO,         /* init -> parent: init exists (pid in credentials) */
   SK_SYNC_READY,         /* init -> parent: set up, waiting for start */
-  SK_SYNC_COMMIT,        /* parent -> init: state recorded, keep waiting */
+  SK_SYNC_COMMIT,        /* parent -> init: state recorded, keep waiting (errnum: the init's host pid) */
   SK_SYNC_ERROR,         /* stage 1 / init -> parent: text holds why */
   SK_SYNC_CONSOLE,       /* init -> parent: pty master attached (foreground run relays it) */
+  SK_SYNC_HOOKS,         /* init -> parent: mounts done, run prestart + createRuntime now */
+  SK_SYNC_HOOKS_DONE,    /* parent -> init (errnum: the init's host pid) */
 };
 
 struct sk_sync_msg

@@ -11,6 +11,8 @@ int sk_ns_clone_flag (enum oci_ns_type t);
 
 /* CLONE_NEW* flags of the namespaces the config asks to create (no path). */
 int sk_ns_new_flags (const struct oci_linux *l);
+/* CLONE_NEW* flags of every namespace the config lists, created or joined. */
+int sk_ns_listed_flags (const struct oci_linux *l);
 
 /* Open every namespace given by path (before forking anything), so a bad path
  * is reported by the parent.  fds[t] = -1 when namespace t is not joined. */
