@@ -1,0 +1,135 @@
+/* Unit tests for the small pure modules in src/common. */
+#include "sk_test.h"
+#include "stockade/cleanup.h"
+#include "stockade/container_id.h"
+#include "stockade/log.h"
+#include "stockade/mount_opts.h"
+#include "stockade/signals.h"
+#include "stockade/sysctl_check.h"
+
+#include <signal.h>
+#include <sys/mount.h>
+
+static void
+test_container_ids (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  char long_id[SK_ID_MAX + 2];
+
+  SK_CHECK (sk_container_id_validate ("abc-1.2_x+y", &err) == 0);
+  SK_CHECK (sk_container_id_validate ("../x", &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "../x");
+  SK_CHECK (sk_container_id_validate ("a/b", &err) < 0);
+  SK_CHECK (sk_container_id_validate (".", &err) < 0);
+  SK_CHECK (sk_container_id_validate ("..", &err) < 0);
+  SK_CHECK (sk_container_id_validate ("", &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "empty");
+  SK_CHECK (sk_container_id_validate ("a b", &err) < 0);
+  memset (long_id, 'a', SK_ID_MAX);
+  long_id[SK_ID_MAX] = '\0';
+  SK_CHECK (sk_container_id_validate (long_id, &err) == 0);
+  long_id[SK_ID_MAX] = 'a';
+  long_id[SK_ID_MAX + 1] = '\0';
+  SK_CHECK (sk_container_id_validate (long_id, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "longer than 1024");
+}
+
+static void
+test_signals (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  int sig = 0;
+
+  SK_CHECK (sk_signal_parse ("KILL", &sig, &err) == 0 && sig == SIGKILL);
+  SK_CHECK (sk_signal_parse ("SIGTERM", &sig, &err) == 0 && sig == SIGTERM);
+  SK_CHECK (sk_signal_parse ("sigusr1", &sig, &err) == 0 && sig == SIGUSR1);
+  SK_CHECK (sk_signal_parse ("9", &sig, &err) == 0 && sig == 9);
+  SK_CHECK (sk_signal_parse ("RTMIN+2", &sig, &err) == 0 && sig == SIGRTMIN + 2);
+  SK_CHECK (sk_signal_parse ("RTMAX", &sig, &err) == 0 && sig == SIGRTMAX);
+  SK_CHECK (sk_signal_parse ("SIGFOO", &sig, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "SIGFOO");
+  SK_CHECK (sk_signal_parse ("0", &sig, &err) < 0);
+  SK_CHECK (sk_signal_parse ("99", &sig, &err) < 0);
+  SK_CHECK (sk_signal_parse ("9x", &sig, &err) < 0);
+  SK_CHECK (sk_signal_parse ("", &sig, &err) < 0);
+}
+
+static void
+test_mount_opts_flags (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  char *opts[] = { "nosuid", "nodev", "noexec", "ro", "strictatime", "mode=755", "size=65536k", NULL };
+  struct sk_mount_opts o;
+
+  SK_CHECK (sk_mount_opts_parse (opts, "mounts[0]", &o, &err) == 0);
+  SK_CHECK ((o.attr_set & MOUNT_ATTR_NOSUID) && (o.attr_set & MOUNT_ATTR_NODEV) && (o.attr_set & MOUNT_ATTR_NOEXEC));
+  SK_CHECK (o.attr_set & MOUNT_ATTR_RDONLY);
+  SK_CHECK ((o.attr_set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME);
+  SK_CHECK (o.attr_clr & MOUNT_ATTR__ATIME);
+  SK_CHECK (!o.bind);
+  SK_CHECK_STR (o.fs_options[0], "mode=755");
+  SK_CHECK_STR (o.fs_options[1], "size=65536k");
+  SK_CHECK (o.fs_options[2] == NULL);
+  sk_mount_opts_clear (&o);
+}
+
+static void
+test_mount_opts_bind_and_propagation (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  char *opts[] = { "rbind", "ro", "rw", "rslave", "nosymfollow", "sync", NULL };
+  char *bad[] = { "ro,nosuid", NULL };
+  struct sk_mount_opts o;
+
+  SK_CHECK (sk_mount_opts_parse (opts, "mounts[2]", &o, &err) == 0);
+  SK_CHECK (o.bind && o.recursive);
+  /* the later rw wins over the earlier ro */
+  SK_CHECK (!(o.attr_set & MOUNT_ATTR_RDONLY) && (o.attr_clr & MOUNT_ATTR_RDONLY));
+  SK_CHECK (o.propagation == MS_SLAVE && o.propagation_recursive);
+  SK_CHECK (o.attr_set & MOUNT_ATTR_NOSYMFOLLOW);
+  /* superblock flags go to fsconfig */
+  SK_CHECK_STR (o.fs_options[0], "sync");
+  sk_mount_opts_clear (&o);
+  SK_CHECK (sk_mount_opts_parse (bad, "mounts[4]", &o, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "mounts[4].options[0]");
+  sk_mount_opts_clear (&o);
+}
+
+static void
+test_sysctl_rules (void)
+{
+  cleanup_error sk_error_t err = NULL;
+
+  SK_CHECK (sk_sysctl_check ("net.ipv4.ip_forward", false, false, true, &err) == 0);
+  SK_CHECK (sk_sysctl_check ("net.ipv4.ip_forward", true, true, false, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "network namespace");
+  SK_CHECK (sk_sysctl_check ("kernel.shmmax", true, false, false, &err) == 0);
+  SK_CHECK (sk_sysctl_check ("fs.mqueue.msg_max", true, false, false, &err) == 0);
+  SK_CHECK (sk_sysctl_check ("kernel.hostname", false, true, false, &err) == 0);
+  SK_CHECK (sk_sysctl_check ("vm.swappiness", true, true, true, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "linux.sysctl.vm.swappiness");
+  SK_CHECK (sk_sysctl_check ("kernel.shmmaxx", true, true, true, &err) < 0);
+  SK_CHECK (sk_sysctl_check ("net/../../x", true, true, true, &err) < 0);
+}
+
+static void
+test_log_lines (void)
+{
+  cleanup_free char *json = sk_log_format_line (true, SK_LOG_ERROR, "bad \"x\"\n", "2026-01-01T00:00:00Z");
+  cleanup_free char *text = sk_log_format_line (false, SK_LOG_WARNING, "careful", "T");
+
+  SK_CHECK_STR (json, "{\"level\":\"error\",\"msg\":\"bad \\\"x\\\"\\n\",\"time\":\"2026-01-01T00:00:00Z\"}\n");
+  SK_CHECK_STR (text, "T warning: careful\n");
+}
+
+int
+main (void)
+{
+  SK_RUN (test_container_ids);
+  SK_RUN (test_signals);
+  SK_RUN (test_mount_opts_flags);
+  SK_RUN (test_mount_opts_bind_and_propagation);
+  SK_RUN (test_sysctl_rules);
+  SK_RUN (test_log_lines);
+  return sk_test_done ();
+}
