@@ -27,6 +27,7 @@ int cli_delete (struct sk_cli *, int, char **, sk_error_t *);
 int cli_spec (struct sk_cli *, int, char **, sk_error_t *);
 int cli_features (struct sk_cli *, int, char **, sk_error_t *);
 int cli_exec (struct sk_cli *, int, char **, sk_error_t *);
+int cli_unsupported (struct sk_cli *, int, char **, sk_error_t *);
 
 /* Shared helpers. */
 #define CLI_HELP_REQUESTED 1000 /* internal marker: usage printed, exit 0 */

@@ -72,3 +72,19 @@ cli_features (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
     return -1;
   return cli_print (json, err);
 }
+
+/* runc's checkpoint/restore drive CRIU, which Stockade does not ship: say so
+ * plainly instead of pretending. */
+int
+cli_unsupported (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
+{
+  (void) cli;
+  if (argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+    {
+      printf ("usage: stockade %s ...\n\n%s is not supported: Stockade does not checkpoint or restore containers "
+              "(no CRIU integration).\n",
+              argv[0], argv[0]);
+      return CLI_HELP_REQUESTED;
+    }
+  return sk_error_set (err, ENOTSUP, "%s: checkpoint/restore (CRIU) is not supported by stockade", argv[0]);
+}

@@ -30,6 +30,8 @@ static const struct
   { "delete", cli_delete, "delete a container and everything it owned" },
   { "spec", cli_spec, "write a hardened default config.json" },
   { "features", cli_features, "print the runtime's OCI features document" },
+  { "checkpoint", cli_unsupported, "not supported (no CRIU)" },
+  { "restore", cli_unsupported, "not supported (no CRIU)" },
 };
 
 static void

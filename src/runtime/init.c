@@ -156,7 +156,8 @@ int
 sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
                         char **exe, sk_error_t *err)
 {
-  if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0)
+  if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0
+      || sk_process_set_scheduler (p, err) < 0 || sk_process_set_io_priority (p, err) < 0)
     return -1;
   if (sk_process_enter_cwd (p, err) < 0)
     return -1;
@@ -201,6 +202,8 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
   if (a->console_fd >= 0)
     close (a->console_fd); /* this process's copy; the engine keeps its end */
   if (sk_process_set_hostname (a->cfg, has_new_ns (a, CLONE_NEWUTS) || a->ns_fds[OCI_NS_UTS] >= 0, err) < 0)
+    return -1;
+  if (sk_process_set_personality (a->cfg->linux_cfg, err) < 0)
     return -1;
   return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, exe, err);
 }

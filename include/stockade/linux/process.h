@@ -9,6 +9,9 @@
 
 int sk_process_set_hostname (const struct oci_config *c, bool own_uts, sk_error_t *err);
 int sk_process_set_rlimits (const struct oci_process *p, sk_error_t *err);
+int sk_process_set_scheduler (const struct oci_process *p, sk_error_t *err);
+int sk_process_set_io_priority (const struct oci_process *p, sk_error_t *err);
+int sk_process_set_personality (const struct oci_linux *l, sk_error_t *err);
 int sk_process_set_oom_score_adj (const struct oci_process *p, sk_error_t *err);
 /* setgroups (additionalGids), setresgid, setresuid; umask. */
 int sk_process_switch_user (const struct oci_process *p, bool setgroups_allowed, sk_error_t *err);
