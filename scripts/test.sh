@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# scripts/test.sh: install what the tests need, build Stockade, run the unit
+# tests and the bats integration tests, and print a summary as the last line:
+#
+#   N passed, N failed, N skipped
+#
+# Run as root on Debian 12.  Exits non-zero if the build or any test failed.
+#
+#   scripts/test.sh                       everything (what CI runs)
+#   scripts/test.sh --no-install          skip the apt-get step
+#   scripts/test.sh [--no-install] tests/integration/cli.bats ...
+#                                         only these bats files (unit tests still run)
+#   scripts/test.sh --no-unit FILE...     only these bats files, no unit tests
+#
+# Environment: BUILD_DIR (default build), RUNTIME (the binary the bats tests
+# drive; default $BUILD_DIR/stockade, e.g. RUNTIME=/usr/sbin/runc).
+set -uo pipefail
+
+orig_pwd=$PWD
+cd "$(dirname "$0")/.." || exit 1
+started=$SECONDS
+BUILD_DIR=${BUILD_DIR:-build}
+[[ $BUILD_DIR == /* ]] || BUILD_DIR=$PWD/$BUILD_DIR
+export RUNTIME=${RUNTIME:-$BUILD_DIR/stockade}
+
+install=1
+unit=1
+bats_files=()
+for arg in "$@"; do
+  case $arg in
+    --no-install) install=0 ;;
+    --no-unit) unit=0 ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      exit 0
+      ;;
+    -*)
+      echo "test.sh: unknown option $arg" >&2
+      exit 2
+      ;;
+    *) bats_files+=("$(cd "$orig_pwd" && realpath -m -- "$arg")") ;;
+  esac
+done
+if [[ ${#bats_files[@]} -eq 0 ]]; then
+  bats_files=(tests/integration/*.bats)
+fi
+
+passed=0
+failed=0
+skipped=0
+logdir=$(mktemp -d /tmp/stockade-test.XXXXXX)
+trap 'rm -rf "$logdir"' EXIT
+
+say() { printf '\n==> %s\n' "$*"; }
+
+summary_and_exit() {
+  echo
+  echo "(took $((SECONDS - started))s)"
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [[ $failed -eq 0 ]]
+  exit
+}
+
+if [[ $EUID -ne 0 ]]; then
+  echo "test.sh: run as root (the integration tests start real containers): sudo $0 $*" >&2
+  failed=1
+  summary_and_exit
+fi
+
+# --- dependencies ------------------------------------------------------------
+PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
+  libselinux1-dev scdoc bats busybox-static jq iproute2 util-linux)
+
+if [[ $install -eq 1 ]]; then
+  missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+      >"$logdir/apt.log" 2>&1; then
+      cat "$logdir/apt.log"
+      echo "test.sh: installing packages failed" >&2
+      failed=$((failed + 1))
+      summary_and_exit
+    fi
+  fi
+fi
+
+# --- build ---------------------------------------------------------------------
+say "building"
+if [[ -f $BUILD_DIR/build.ninja ]]; then
+  meson setup --reconfigure "$BUILD_DIR" -Dwerror_ci=true >"$logdir/setup.log" 2>&1 ||
+    meson setup --wipe "$BUILD_DIR" -Dwerror_ci=true >"$logdir/setup.log" 2>&1
+else
+  meson setup "$BUILD_DIR" -Dwerror_ci=true >"$logdir/setup.log" 2>&1
+fi
+setup_rc=$?
+if [[ $setup_rc -ne 0 ]]; then
+  cat "$logdir/setup.log"
+  echo "test.sh: meson setup failed" >&2
+  failed=$((failed + 1))
+  summary_and_exit
+fi
+if ! ninja -C "$BUILD_DIR"; then
+  echo "test.sh: build failed" >&2
+  failed=$((failed + 1))
+  summary_and_exit
+fi
+
+# count_tap FILE: add FILE's TAP results to the totals.  A skip is "ok ... #
+# skip"; a TODO test point counts as neither pass nor fail.
+count_tap() {
+  local p f s
+  p=$(grep -cE '^ok [0-9]+' "$1")
+  s=$(grep -ciE '^ok [0-9]+.*# *skip' "$1")
+  f=$(grep -E '^not ok [0-9]+' "$1" | grep -cviE '# *todo')
+  passed=$((passed + p - s))
+  skipped=$((skipped + s))
+  failed=$((failed + f))
+}
+
+# --- unit tests ----------------------------------------------------------------
+if [[ $unit -eq 1 ]]; then
+  say "unit tests (meson test --suite unit)"
+  testlog=$BUILD_DIR/meson-logs/testlog.json
+  rm -f "$testlog"
+  meson test -C "$BUILD_DIR" --suite unit --print-errorlogs >"$logdir/unit.log" 2>&1
+  unit_rc=$?
+  if [[ -f $testlog ]] && grep -q . "$testlog"; then
+    # Each line of testlog.json is one test executable with its TAP stdout.
+    jq -r '.stdout // ""' "$testlog" >"$logdir/unit.tap"
+    count_tap "$logdir/unit.tap"
+    # An executable that failed without a "not ok" (crash, bad plan, timeout)
+    # counts as one failure.
+    while IFS=$'\t' read -r name result; do
+      echo "unit test executable $name: $result"
+      failed=$((failed + 1))
+    done < <(jq -r 'select(.result != "OK" and .result != "SKIP" and .result != "EXPECTEDFAIL")
+                    | select((.stdout // "") | test("(^|\n)not ok [0-9]+") | not)
+                    | [.name, .result] | @tsv' "$testlog")
+    # Show every unit TAP line and, for failures, meson's full log.
+    cat "$logdir/unit.tap"
+    [[ $unit_rc -eq 0 ]] || cat "$logdir/unit.log"
+  elif [[ $unit_rc -ne 0 ]] && ! grep -q 'No tests defined' "$logdir/unit.log"; then
+    cat "$logdir/unit.log"
+    echo "test.sh: meson test failed" >&2
+    failed=$((failed + 1))
+  else
+    echo "(no unit tests)"
+  fi
+fi
+
+# --- integration tests -----------------------------------------------------------
+say "building the test rootfs"
+if ! tests/lib/make-rootfs.sh tests/.cache/rootfs; then
+  failed=$((failed + 1))
+  summary_and_exit
+fi
+
+say "integration tests (bats): ${bats_files[*]}"
+# Bounded so a hung container cannot eat CI's time; bats prints each failing
+# test's output as "# " lines right after its "not ok".
+timeout -k 30 1500 bats --tap "${bats_files[@]}" 2>&1 | tee "$logdir/bats.tap"
+bats_rc=${PIPESTATUS[0]}
+count_tap "$logdir/bats.tap"
+if [[ $bats_rc -ne 0 ]] && ! grep -qE '^not ok [0-9]+' "$logdir/bats.tap"; then
+  echo "test.sh: bats exited $bats_rc without a failing test (timeout or error)" >&2
+  failed=$((failed + 1))
+fi
+if [[ $bats_rc -eq 124 ]]; then
+  echo "test.sh: bats timed out" >&2
+fi
+
+summary_and_exit
