@@ -4,7 +4,9 @@
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/cgroup.h"
 #include "stockade/linux/namespaces.h"
+#include "stockade/linux/seccomp.h"
 #include "stockade/linux/terminal.h"
 #include "stockade/sysctl_check.h"
 #include "sync.h"
@@ -35,6 +37,8 @@ struct create_job
   pid_t stage1;
   pid_t init;
   const char *id, *bundle, *rootfs; /* for the hooks' state */
+  struct sk_cgroup *cg;
+  struct sk_seccomp *seccomp;
 };
 
 static void
@@ -53,6 +57,11 @@ create_job_abort (struct create_job *j)
 {
   kill_and_reap (j->init);
   kill_and_reap (j->stage1);
+  if (j->cg != NULL)
+    {
+      cleanup_error sk_error_t ignored = NULL;
+      sk_cgroup_destroy (j->cg, &ignored);
+    }
   if (j->sd_created)
     {
       cleanup_error sk_error_t ignored = NULL;
@@ -70,6 +79,10 @@ create_job_release (struct create_job *j)
   sk_closep (&j->console_fd);
   sk_closep (&j->console_master);
   sk_statedir_close (&j->sd);
+  sk_cgroup_free (j->cg);
+  j->cg = NULL;
+  sk_seccomp_free (j->seccomp);
+  j->seccomp = NULL;
 }
 
 static int
@@ -180,9 +193,11 @@ write_state (const struct create_job *j, const struct sk_context *ctx, const cha
              const char *bundle, const char *rootfs, sk_error_t *err)
 {
   cleanup_free char *json = NULL;
+  cleanup_free char *cgroup_path = j->cg ? sk_cgroup_serialize (j->cg) : NULL;
   char created[64];
   size_t len;
   struct sk_state s = {
+    .cgroup_path = cgroup_path,
     .oci_version = c->oci_version,
     .id = (char *) id,
     .pid = j->init,
@@ -216,8 +231,9 @@ write_pid_file (const char *path, pid_t pid, sk_error_t *err)
   return 0;
 }
 
-static int
-run_runtime_hooks (const struct create_job *j, const struct oci_config *c, sk_error_t *err)
+/* The state a hook or the seccomp agent sees while the container is created. */
+static char *
+creating_state (const struct create_job *j, const struct oci_config *c, sk_error_t *err)
 {
   struct sk_state s = {
     .oci_version = c->oci_version,
@@ -228,10 +244,38 @@ run_runtime_hooks (const struct create_job *j, const struct oci_config *c, sk_er
     .annotations = c->annotations,
     .n_annotations = c->n_annotations,
   };
-  cleanup_free char *state = NULL;
+  char *state = NULL;
   size_t len;
 
   if (sk_state_render (&s, "creating", false, &state, &len, err) < 0)
+    return NULL;
+  return state;
+}
+
+static int
+hand_listener (const struct create_job *j, const struct oci_config *c, int notify, sk_error_t *err)
+{
+  cleanup_close int fd = notify;
+  cleanup_free char *state = creating_state (j, c, err);
+  const struct oci_seccomp *sc = c->linux_cfg ? c->linux_cfg->seccomp : NULL;
+
+  if (state == NULL)
+    return -1;
+  if (sc == NULL || sc->listener_path == NULL)
+    return sk_error_set (err, 0, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+  if (sk_seccomp_send_listener (sc->listener_path, sc->listener_metadata, fd, j->init, state, err) < 0)
+    return -1;
+  if (sk_sync_send (j->sync[0], SK_SYNC_SECCOMP_DONE, 0, NULL) < 0)
+    return sk_error_set (err, errno, "container init exited during setup");
+  return 0;
+}
+
+static int
+run_runtime_hooks (const struct create_job *j, const struct oci_config *c, sk_error_t *err)
+{
+  cleanup_free char *state = creating_state (j, c, err);
+
+  if (state == NULL)
     return -1;
   if (sk_hooks_run (&c->hooks.prestart, "prestart", state, err) < 0
       || sk_hooks_run (&c->hooks.create_runtime, "createRuntime", state, err) < 0)
@@ -248,6 +292,9 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
   struct sk_sync_msg m;
   pid_t sender;
 
+  /* Before GO: the init and its cgroup namespace are created inside it. */
+  if (j->cg != NULL && sk_cgroup_enter (j->cg, j->stage1, err) < 0)
+    return -1;
   if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
     return sk_error_set (err, errno, "start container setup");
   for (;;)
@@ -255,7 +302,7 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
       int passed = -1;
       if (sk_sync_recv (j->sync[0], &m, &sender, &passed, err) < 0)
         return -1;
-      if (passed >= 0 && m.type != SK_SYNC_CONSOLE)
+      if (passed >= 0 && m.type != SK_SYNC_CONSOLE && m.type != SK_SYNC_SECCOMP_FD)
         close (passed);
       switch (m.type)
         {
@@ -280,6 +327,12 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
           break;
         case SK_SYNC_HOOKS:
           if (run_runtime_hooks (j, c, err) < 0)
+            return -1;
+          break;
+        case SK_SYNC_SECCOMP_FD:
+          if (passed < 0)
+            return sk_error_set (err, EPROTO, "linux.seccomp: no notify fd received");
+          if (hand_listener (j, c, passed, err) < 0)
             return -1;
           break;
         case SK_SYNC_READY:
@@ -313,6 +366,14 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
         return -1;
       a.has_caps = true;
     }
+  if (c->linux_cfg != NULL && c->linux_cfg->seccomp != NULL)
+    {
+      if (sk_seccomp_build (c->linux_cfg->seccomp, ctx->log, &j->seccomp, err) < 0)
+        return -1;
+      a.seccomp = j->seccomp;
+    }
+  a.caller_umask = umask (022);
+  umask (a.caller_umask);
   if (sk_ns_open_paths (c->linux_cfg, j->ns_fds, err) < 0)
     return -1;
   memcpy (a.ns_fds, j->ns_fds, sizeof a.ns_fds);
@@ -377,6 +438,13 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
     return -1;
   j.sd_created = true;
+  if (sk_cgroup_create (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id,
+                        c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, &j.cg, err) < 0)
+    {
+      create_job_abort (&j);
+      create_job_release (&j);
+      return -1;
+    }
   j.id = id;
   j.bundle = bundle;
   j.rootfs = rootfs;

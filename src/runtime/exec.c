@@ -5,7 +5,9 @@
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/cgroup.h"
 #include "stockade/linux/namespaces.h"
+#include "stockade/linux/seccomp.h"
 #include "stockade/linux/terminal.h"
 #include "sync.h"
 
@@ -25,6 +27,7 @@ struct exec_child
 {
   const struct oci_process *p;
   const struct sk_caps *caps;
+  const struct sk_seccomp *seccomp;
   unsigned int preserve_fds;
   int ns_fds[OCI_NS__COUNT];
   int sync_fd;
@@ -190,7 +193,7 @@ exec_child_main (const struct exec_child *x)
     goto fail;
   if (x->console_fd >= 0)
     close (x->console_fd);
-  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, &exe, &err) < 0)
+  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->sync_fd, &exe, &err) < 0)
     goto fail;
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (sk_sync_send (x->sync_fd, SK_SYNC_READY, 0, NULL) < 0
@@ -250,8 +253,32 @@ kill_and_reap (pid_t pid)
 }
 
 /* Parent side: drive the children until the process is ready to exec. */
+struct exec_ctx
+{
+  const struct sk_cgroup *cg;
+  const struct oci_seccomp *seccomp;
+  const struct sk_state *state;
+};
+
 static int
-drive_exec (int sync_fd, pid_t stage1, pid_t *child, int *master, sk_error_t *err)
+exec_hand_listener (int sync_fd, const struct exec_ctx *e, pid_t child, int notify, sk_error_t *err)
+{
+  cleanup_close int fd = notify;
+  cleanup_free char *state = NULL;
+  size_t len;
+
+  if (e->seccomp == NULL || e->seccomp->listener_path == NULL)
+    return sk_error_set (err, 0, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+  if (sk_state_render (e->state, "running", false, &state, &len, err) < 0
+      || sk_seccomp_send_listener (e->seccomp->listener_path, e->seccomp->listener_metadata, fd, child, state, err) < 0)
+    return -1;
+  if (sk_sync_send (sync_fd, SK_SYNC_SECCOMP_DONE, 0, NULL) < 0)
+    return sk_error_set (err, errno, "exec process exited during setup");
+  return 0;
+}
+
+static int
+drive_exec (int sync_fd, const struct exec_ctx *e, pid_t stage1, pid_t *child, int *master, sk_error_t *err)
 {
   struct sk_sync_msg m;
   pid_t sender;
@@ -269,6 +296,15 @@ drive_exec (int sync_fd, pid_t stage1, pid_t *child, int *master, sk_error_t *er
           *child = sender;
           while (waitpid (stage1, NULL, 0) < 0 && errno == EINTR)
             ;
+          /* Into the container's cgroup before it runs anything of its own. */
+          if (e->cg != NULL && sk_cgroup_enter (e->cg, sender, err) < 0)
+            return -1;
+          break;
+        case SK_SYNC_SECCOMP_FD:
+          if (passed < 0)
+            return sk_error_set (err, EPROTO, "linux.seccomp: no notify fd received");
+          if (exec_hand_listener (sync_fd, e, *child, passed, err) < 0)
+            return -1;
           break;
         case SK_SYNC_CONSOLE:
           sk_closep (master);
@@ -319,6 +355,9 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   struct exec_child x = { .console_fd = -1 };
   struct relay r = { .master = -1, .sigfd = -1, .stdin_open = true };
   struct sk_caps caps;
+  cleanup_cgroup struct sk_cgroup *cg = NULL;
+  struct sk_seccomp *filter = NULL;
+  struct exec_ctx e = { 0 };
   int sync[2] = { -1, -1 }, one = 1, ret = -1;
   pid_t stage1 = -1, child = -1;
   sigset_t all, old;
@@ -346,12 +385,31 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
     }
   x.p = c->process;
   x.preserve_fds = o->preserve_fds;
+  /* The same filter as the init's: an exec must not escape it. */
+  if (c->linux_cfg != NULL && c->linux_cfg->seccomp != NULL)
+    {
+      if (sk_seccomp_build (c->linux_cfg->seccomp, ctx->log, &filter, err) < 0)
+        return -1;
+      x.seccomp = filter;
+      e.seccomp = c->linux_cfg->seccomp;
+    }
+  if (s->cgroup_path != NULL && sk_cgroup_open (s->cgroup_path, &cg, err) < 0)
+    {
+      sk_seccomp_free (filter);
+      return -1;
+    }
+  e.cg = cg;
+  e.state = s;
   if (sk_ns_open_of_pid (s->pid, c->linux_cfg, x.ns_fds, err) < 0)
-    return -1;
+    {
+      sk_seccomp_free (filter);
+      return -1;
+    }
   /* The fds must name the recorded init, not a process that reused its pid. */
   if (!sk_state_pid_alive (s))
     {
       sk_ns_close_fds (x.ns_fds);
+      sk_seccomp_free (filter);
       return sk_error_set (err, 0, "cannot exec in container \"%s\": it has stopped", id);
     }
   if (c->process->terminal && o->console_socket != NULL
@@ -376,7 +434,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   sk_closep (&x.console_fd);
   if (stage1 < 0)
     sk_error_set (err, errno, "fork");
-  else if (drive_exec (sync[0], stage1, &child, &r.master, err) == 0)
+  else if (drive_exec (sync[0], &e, stage1, &child, &r.master, err) == 0)
     {
       char buf[32];
       int n = snprintf (buf, sizeof buf, "%d", child);
@@ -402,5 +460,6 @@ out:
   sk_closep (&sync[0]);
   sk_closep (&sync[1]);
   sk_ns_close_fds (x.ns_fds);
+  sk_seccomp_free (filter);
   return ret;
 }

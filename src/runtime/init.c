@@ -107,7 +107,13 @@ run_create_hooks (const struct sk_init_args *a, sk_error_t *err)
   state = hook_state (a, (pid_t) m.errnum, "creating");
   if (state == NULL)
     return sk_error_set (err, ENOMEM, "hooks: state");
-  return sk_hooks_run (&h->create_container, "createContainer", state, err);
+  {
+    /* Hooks write host files: they get the caller's umask, not ours. */
+    mode_t prev = umask (a->caller_umask);
+    int r = sk_hooks_run (&h->create_container, "createContainer", state, err);
+    umask (prev);
+    return r;
+  }
 }
 
 static int
@@ -147,19 +153,47 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
       && (sk_mount_masked_paths (l->masked_paths, devnull, err) < 0
           || sk_mount_readonly_paths (l->readonly_paths, err) < 0))
     return -1;
+  /* The cwd may have to be created: do it while "/" is still writable. */
+  if (c->process != NULL && sk_process_enter_cwd (c->process, err) < 0)
+    return -1;
   if (c->root.readonly && sk_remount_root_readonly (err) < 0)
     return -1;
   return 0;
 }
 
+/* Load the filter; a notify listener fd goes to the parent, which hands it
+ * to the agent at listenerPath and confirms. */
+static int
+load_seccomp (const struct sk_seccomp *f, int sync_fd, sk_error_t *err)
+{
+  cleanup_close int notify = -1;
+
+  if (f == NULL)
+    return 0;
+  if (sk_seccomp_load (f, &notify, err) < 0)
+    return -1;
+  if (notify < 0)
+    return 0;
+  if (sk_sync_send_fd (sync_fd, SK_SYNC_SECCOMP_FD, notify) < 0)
+    return sk_error_set (err, errno, "linux.seccomp.listenerPath: hand the notify fd to the runtime");
+  return sk_sync_expect (sync_fd, SK_SYNC_SECCOMP_DONE, NULL, err);
+}
+
 int
 sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
-                        char **exe, sk_error_t *err)
+                        const struct sk_seccomp *seccomp, int sync_fd, char **exe, sk_error_t *err)
 {
   if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0
       || sk_process_set_scheduler (p, err) < 0 || sk_process_set_io_priority (p, err) < 0)
     return -1;
+  /* Resolved before the uid switch: a cwd only root may create still exists. */
   if (sk_process_enter_cwd (p, err) < 0)
+    return -1;
+  if (sk_process_find_executable (p, exe, err) < 0)
+    return -1;
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while
+   * we still have it (as runc does); the rest must then be allowed by it. */
+  if (!p->no_new_privileges && load_seccomp (seccomp, sync_fd, err) < 0)
     return -1;
   if (caps != NULL && sk_caps_drop_bounding (caps, err) < 0)
     return -1;
@@ -169,9 +203,12 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
     return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sk_error_set (err, errno, "process.noNewPrivileges");
-  if (sk_process_find_executable (p, exe, err) < 0)
+  if (sk_process_prepare_fds (preserve_fds, err) < 0)
     return -1;
-  return sk_process_prepare_fds (preserve_fds, err);
+  /* As late as possible: everything above may use what the filter forbids. */
+  if (p->no_new_privileges && load_seccomp (seccomp, sync_fd, err) < 0)
+    return -1;
+  return 0;
 }
 
 int
@@ -205,7 +242,8 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
     return -1;
   if (sk_process_set_personality (a->cfg->linux_cfg, err) < 0)
     return -1;
-  return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, exe, err);
+  return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, a->seccomp,
+                                 a->sync_fd, exe, err);
 }
 
 /* Runs as the container's init (pid 1 of a new pid namespace). */
@@ -221,6 +259,7 @@ container_init (const struct sk_init_args *a)
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (sk_sync_send (a->sync_fd, SK_SYNC_HELLO, 0, NULL) < 0)
     return 1;
+  /* Mount points and device nodes get exactly the modes we ask for. */
   umask (0);
   if (container_setup (a, &exe, &err) < 0)
     {
@@ -241,7 +280,8 @@ container_init (const struct sk_init_args *a)
   while (r < 0 && errno == EINTR);
   if (r != 1)
     return 1;
-  close (a->fifo_fd);
+  /* fifo_fd stays open (close-on-exec): `start` waits for it to close, so
+   * poststart hooks run only once the user process has started. */
   if (a->cfg->hooks.start_container.n > 0)
     {
       /* In the container, after start: a failure stops the container. */

@@ -1,5 +1,6 @@
 #include "status.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/cgroup.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -59,5 +60,16 @@ sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
     return sk_statedir_is_locked (sd) ? "creating" : "stopped";
   if (!sk_state_pid_alive (s))
     return "stopped";
-  return sk_statedir_has (sd, SK_EXEC_FIFO) ? "created" : "running";
+  if (sk_statedir_has (sd, SK_EXEC_FIFO))
+    return "created";
+  if (s->cgroup_path != NULL)
+    {
+      cleanup_cgroup struct sk_cgroup *cg = NULL;
+      cleanup_error sk_error_t ignored = NULL;
+      bool frozen = false;
+      if (sk_cgroup_open (s->cgroup_path, &cg, &ignored) == 0 && sk_cgroup_is_frozen (cg, &frozen, &ignored) == 0
+          && frozen)
+        return "paused";
+    }
+  return "running";
 }

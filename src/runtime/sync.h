@@ -19,6 +19,8 @@ enum sk_sync_type
   SK_SYNC_COMMIT,        /* parent -> init: state recorded, keep waiting (errnum: the init's host pid) */
   SK_SYNC_ERROR,         /* stage 1 / init -> parent: text holds why */
   SK_SYNC_CONSOLE,       /* init -> parent: pty master attached (foreground run relays it) */
+  SK_SYNC_SECCOMP_FD,    /* init/exec -> parent: seccomp notify fd attached */
+  SK_SYNC_SECCOMP_DONE,  /* parent -> init/exec: handed to listenerPath */
   SK_SYNC_HOOKS,         /* init -> parent: mounts done, run prestart + createRuntime now */
   SK_SYNC_HOOKS_DONE,    /* parent -> init (errnum: the init's host pid) */
 };
