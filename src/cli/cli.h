@@ -28,6 +28,10 @@ int cli_spec (struct sk_cli *, int, char **, sk_error_t *);
 int cli_features (struct sk_cli *, int, char **, sk_error_t *);
 int cli_exec (struct sk_cli *, int, char **, sk_error_t *);
 int cli_unsupported (struct sk_cli *, int, char **, sk_error_t *);
+int cli_pause (struct sk_cli *, int, char **, sk_error_t *); /* also resume */
+int cli_ps (struct sk_cli *, int, char **, sk_error_t *);
+int cli_events (struct sk_cli *, int, char **, sk_error_t *);
+int cli_update (struct sk_cli *, int, char **, sk_error_t *);
 
 /* Shared helpers. */
 #define CLI_HELP_REQUESTED 1000 /* internal marker: usage printed, exit 0 */

@@ -5,10 +5,12 @@
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,10 +62,11 @@ int
 sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_statedir *sd, sk_error_t *err)
 {
   cleanup_state struct sk_state *s = NULL;
-
-  cleanup_close int fd = -1;
+  cleanup_close int fd = -1, watch = -1;
   ssize_t w;
 
+  /* ENXIO: no reader, the init is gone.  Opened before our own read end,
+   * which would otherwise count as a reader. */
   fd = openat (sd->dirfd, SK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     {
@@ -71,11 +74,23 @@ sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_s
         return sk_error_set (err, 0, "cannot start container \"%s\": its init process has exited", id);
       return sk_error_set (err, errno, "cannot start container \"%s\": open exec fifo", id);
     }
+  /* Our read end sees POLLHUP once no writer is left: the init holds its
+   * end until execve (or death). */
+  watch = openat (sd->dirfd, SK_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   do
     w = write (fd, "0", 1);
   while (w < 0 && errno == EINTR);
   if (w != 1)
     return sk_error_set (err, errno, "cannot start container \"%s\": release init", id);
+  sk_closep (&fd);
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = watch, .events = POLLIN };
+      if (watch < 0 || poll (&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+        break;
+      /* Only the byte is pending: the init has not read it yet. */
+      usleep (1000);
+    }
   /* Its absence is what tells "running" from "created" from now on. */
   if (unlinkat (sd->dirfd, SK_EXEC_FIFO, 0) < 0)
     return sk_error_set (err, errno, "remove exec fifo");
@@ -146,6 +161,17 @@ sk_container_kill (const struct sk_context *ctx, const char *id, int sig, bool a
     return -1;
   if (s == NULL || !sk_state_pid_alive (s))
     return sk_error_set (err, 0, "container \"%s\" is not running", id);
+  if (all && s->cgroup_path != NULL)
+    {
+      cleanup_cgroup struct sk_cgroup *cg = NULL;
+      cleanup_free pid_t *pids = NULL;
+      size_t n = 0;
+      if (sk_cgroup_open (s->cgroup_path, &cg, err) < 0 || sk_cgroup_pids (cg, &pids, &n, err) < 0)
+        return -1;
+      for (size_t i = 0; i < n; i++)
+        kill (pids[i], sig);
+      return 0;
+    }
   if (all)
     return kill_all (s, sig, err);
   if (kill (s->pid, sig) < 0)
@@ -185,10 +211,24 @@ sk_container_delete (const struct sk_context *ctx, const char *id, bool force, s
     return -1;
   sk_error_release (err);
   status = sk_status_of (&sd, s);
-  if (!force && strcmp (status, "running") == 0)
+  if (!force && (strcmp (status, "running") == 0 || strcmp (status, "paused") == 0))
     return sk_error_set (err, 0, "cannot delete container \"%s\" that is not stopped: %s", id, status);
+  if (strcmp (status, "paused") == 0 && s != NULL && s->cgroup_path != NULL)
+    {
+      /* A frozen task cannot die: thaw first so SIGKILL is delivered. */
+      cleanup_cgroup struct sk_cgroup *cg = NULL;
+      if (sk_cgroup_open (s->cgroup_path, &cg, err) < 0 || sk_cgroup_freeze (cg, false, err) < 0)
+        return -1;
+    }
   if (s != NULL && kill_and_wait (s, err) < 0)
     return -1;
+  if (s != NULL && s->cgroup_path != NULL)
+    {
+      /* Also every process the init left behind in it. */
+      cleanup_cgroup struct sk_cgroup *cg = NULL;
+      if (sk_cgroup_open (s->cgroup_path, &cg, err) < 0 || sk_cgroup_destroy (cg, err) < 0)
+        return sk_error_wrap (err, "delete container \"%s\"", id);
+    }
   run_warning_hooks (ctx, &sd, s, false);
   return sk_statedir_remove (&sd, err);
 }
