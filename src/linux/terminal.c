@@ -15,22 +15,29 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* /dev/console becomes a bind of the pty.  Whatever the image put there is
+ * removed, never followed: the target is a fresh empty file created with
+ * O_EXCL|O_NOFOLLOW in the container's /dev (CVE-2025-52565). */
 static int
 mount_console_on (const char *peer_path, sk_error_t *err)
 {
   cleanup_close int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int target = -1, tree = -1;
+  cleanup_close int dev = -1, created = -1, target = -1, tree = -1;
   struct stat st;
 
   if (root < 0)
     return sk_error_set (err, errno, "open container root");
-  target = sk_mkfile_in_root (root, "/dev/console", 0600, "process.terminal", err);
-  if (target < 0)
+  dev = sk_mkdir_in_root (root, "/dev", 0755, "process.terminal", err);
+  if (dev < 0)
     return -1;
-  /* Only a plain file we may have just created is a valid mount target; a
-   * symlink or device planted there is refused rather than followed. */
-  if (fstat (target, &st) < 0 || !S_ISREG (st.st_mode))
-    return sk_error_set (err, EPERM, "process.terminal: /dev/console is not a regular file");
+  if (unlinkat (dev, "console", 0) < 0 && errno != ENOENT)
+    return sk_error_set (err, errno, "process.terminal: remove the image's /dev/console");
+  created = openat (dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (created < 0)
+    return sk_error_set (err, errno, "process.terminal: create /dev/console");
+  target = openat (dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0 || fstat (target, &st) < 0 || !S_ISREG (st.st_mode))
+    return sk_error_set (err, EPERM, "process.terminal: /dev/console is not the file we created");
   tree = open_tree (AT_FDCWD, peer_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return sk_error_set (err, errno, "process.terminal: clone `%s`", peer_path);
@@ -65,6 +72,9 @@ sk_terminal_setup (const struct oci_process *p, bool mount_console, sk_error_t *
       if (ioctl (master, TIOCSWINSZ, &ws) < 0)
         return sk_error_set (err, errno, "process.consoleSize");
     }
+  /* The process's user must own its terminal, as with a login. */
+  if (fchown (peer, p->user.uid, p->user.gid) < 0)
+    return sk_error_set (err, errno, "process.terminal: chown pty to %u:%u", p->user.uid, p->user.gid);
   if (mount_console && mount_console_on (name, err) < 0)
     return -1;
   if (ioctl (peer, TIOCSCTTY, 0) < 0)
