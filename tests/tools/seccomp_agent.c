@@ -1,0 +1,2 @@
+/* placeholder replaced by the test author; must build */
+int main (void) { return 2; }
