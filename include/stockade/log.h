@@ -22,7 +22,7 @@ struct sk_log
   bool debug;    /* --debug: include debug lines */
 };
 
-/* Errors and warnings also go to stderr (plain text) when a log file is set,
+/* Errors, warnings and info records also go to stderr (plain text) when a log file is set,
  * so a human running the CLI sees them; everything goes to the file. */
 void sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
@@ -30,6 +30,10 @@ void sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt,
 #define sk_log_debug(l, ...) sk_log ((l), SK_LOG_DEBUG, __VA_ARGS__)
 #define sk_log_warn(l, ...) sk_log ((l), SK_LOG_WARNING, __VA_ARGS__)
 #define sk_log_error(l, ...) sk_log ((l), SK_LOG_ERROR, __VA_ARGS__)
+
+/* Write an already-formed JSON line (a policy report record) to the --log
+ * file only; without a log file it goes nowhere (stderr gets the summary). */
+void sk_log_raw (const struct sk_log *log, const char *line);
 
 /* Format one log line (no trailing newline handling by callers). Pure, for tests. */
 char *sk_log_format_line (bool json, enum sk_log_level level, const char *msg, const char *time_str);

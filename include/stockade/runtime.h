@@ -15,6 +15,7 @@ struct sk_context
   const char *root;          /* --root: state directory root */
   const struct sk_log *log;
   bool systemd_cgroup;
+  const char *profile;       /* --profile: security profile name or path, NULL: none */
 };
 
 struct sk_create_opts

@@ -50,7 +50,7 @@ usage (FILE *out)
                 "  --log-format FORMAT   text (default) or json\n"
                 "  --debug               log debug records\n"
                 "  --systemd-cgroup      use systemd cgroups (not supported yet)\n"
-                "  --profile NAME        security profile (reserved)\n"
+                "  --profile NAME        security profile that clamps every container (see stockade-profile(5))\n"
                 "  -v, --version         print the version\n"
                 "  -h, --help            print this help\n\n"
                 "Commands:\n");
@@ -197,6 +197,7 @@ main (int argc, char **argv)
   cli.ctx.log = &log;
   cli.ctx.systemd_cgroup = g.systemd_cgroup;
   cli.profile = g.profile;
+  cli.ctx.profile = g.profile;
   if (g.systemd_cgroup)
     {
       sk_log_error (&log, "--systemd-cgroup: systemd cgroup management is not supported yet; use cgroupfs paths");

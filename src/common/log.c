@@ -104,7 +104,8 @@ sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt, ...)
       line = sk_log_format_line (log->json, level, msg, when);
       if (line != NULL)
         write_all (log->file_fd, line);
-      if (level <= SK_LOG_WARNING)
+      /* info records (the profile summary) are for the operator too */
+      if (level <= SK_LOG_INFO)
         {
           cleanup_free char *text = NULL;
           if (asprintf (&text, "stockade: %s%s\n", level == SK_LOG_WARNING ? "warning: " : "", msg) >= 0)
@@ -115,8 +116,22 @@ sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt, ...)
   if (log != NULL && log->json)
     line = sk_log_format_line (true, level, msg, when);
   else if (asprintf (&line, "stockade: %s%s\n",
-                     level == SK_LOG_ERROR ? "" : level == SK_LOG_WARNING ? "warning: " : "debug: ", msg) < 0)
+                     level == SK_LOG_ERROR     ? ""
+                     : level == SK_LOG_WARNING ? "warning: "
+                     : level == SK_LOG_INFO    ? ""
+                                               : "debug: ",
+                     msg) < 0)
     line = NULL;
   if (line != NULL)
     write_all (STDERR_FILENO, line);
+}
+
+void
+sk_log_raw (const struct sk_log *log, const char *line)
+{
+  if (log == NULL || log->file_fd < 0)
+    return;
+  write_all (log->file_fd, line);
+  if (*line != '\0' && line[strlen (line) - 1] != '\n')
+    write_all (log->file_fd, "\n");
 }

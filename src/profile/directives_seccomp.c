@@ -171,7 +171,7 @@ int
 set_caps (struct parse_state *st, const struct directive *d, const struct lex_line *l, sk_error_t *err)
 {
   struct sk_profile *p = st->p;
-  const uint64_t all = (UINT64_C (1) << cap_count ()) - 1;
+  const uint64_t all = (UINT64_C (1) << sk_profile_cap_count ()) - 1;
   cleanup_strv char **words = NULL;
   const char *v = l->value;
   bool invert = false;
@@ -187,9 +187,9 @@ set_caps (struct parse_state *st, const struct directive *d, const struct lex_li
     return -1;
   for (size_t i = 0; words[i] != NULL; i++)
     {
-      int cap = cap_from_name (words[i]);
+      int cap = sk_profile_cap_from_name (words[i]);
       if (cap < 0)
-        return hint_fail (err, l, "capability", words[i], cap_nearest (words[i]));
+        return hint_fail (err, l, "capability", words[i], sk_profile_cap_nearest (words[i]));
       listed |= UINT64_C (1) << cap;
     }
   /* Empty: no capabilities at all (systemd).  "~LIST": all but LIST;

@@ -26,7 +26,7 @@ static const struct
 static bool
 cap_allowed (const struct sk_profile *p, const char *name)
 {
-  int cap = cap_from_name (name);
+  int cap = sk_profile_cap_from_name (name);
 
   /* A name we do not know cannot be in the ceiling: fail closed. */
   return !p->cap_set || (cap >= 0 && (p->cap_mask & (UINT64_C (1) << cap)) != 0);

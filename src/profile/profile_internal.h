@@ -166,10 +166,10 @@ int lex_words (const char *value, bool commas, char ***out, sk_error_t *err);
 
 /* ---- values.c: names and numbers ---- */
 
-int cap_from_name (const char *name); /* "CAP_SYS_ADMIN" -> 21, -1 if unknown */
-const char *cap_name (int cap);
-int cap_count (void);
-const char *cap_nearest (const char *name);
+int sk_profile_cap_from_name (const char *name); /* "CAP_SYS_ADMIN" -> 21, -1 if unknown */
+const char *sk_profile_cap_name (int cap);
+int sk_profile_cap_count (void);
+const char *sk_profile_cap_nearest (const char *name);
 int errno_from_name (const char *name); /* "EPERM" -> 1, -1 if unknown */
 const char *errno_name (int e);
 const char *errno_nearest (const char *name);

@@ -115,10 +115,10 @@ show_users_and_caps (struct sbuf *b, const struct sk_profile *p)
     {
       const char *sep = "";
       sbuf_printf (b, "CapabilityBoundingSet=");
-      for (int i = 0; i < cap_count (); i++)
+      for (int i = 0; i < sk_profile_cap_count (); i++)
         if (p->cap_mask & (UINT64_C (1) << i))
           {
-            sbuf_printf (b, "%s%s", sep, cap_name (i));
+            sbuf_printf (b, "%s%s", sep, sk_profile_cap_name (i));
             sep = " ";
           }
       sbuf_printf (b, "\n");

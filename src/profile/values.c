@@ -25,7 +25,7 @@ static const char *const caps[] = {
 };
 
 int
-cap_from_name (const char *name)
+sk_profile_cap_from_name (const char *name)
 {
   for (size_t i = 0; i < N_ELEM (caps); i++)
     if (strcmp (caps[i], name) == 0)
@@ -34,19 +34,19 @@ cap_from_name (const char *name)
 }
 
 const char *
-cap_name (int cap)
+sk_profile_cap_name (int cap)
 {
   return cap >= 0 && (size_t) cap < N_ELEM (caps) ? caps[cap] : NULL;
 }
 
 int
-cap_count (void)
+sk_profile_cap_count (void)
 {
   return (int) N_ELEM (caps);
 }
 
 const char *
-cap_nearest (const char *name)
+sk_profile_cap_nearest (const char *name)
 {
   return nearest_name (name, caps, N_ELEM (caps), sizeof caps[0]);
 }

@@ -1,6 +1,7 @@
 #include "create.h"
 #include "hooks.h"
 #include "init.h"
+#include "policy.h"
 #include "statedir.h"
 #include "status.h"
 #include "stockade/cleanup.h"
@@ -8,6 +9,7 @@
 #include "stockade/linux/namespaces.h"
 #include "stockade/linux/seccomp.h"
 #include "stockade/linux/terminal.h"
+#include "stockade/container_id.h"
 #include "stockade/sysctl_check.h"
 #include "sync.h"
 
@@ -39,6 +41,7 @@ struct create_job
   const char *id, *bundle, *rootfs; /* for the hooks' state */
   struct sk_cgroup *cg;
   struct sk_seccomp *seccomp;
+  struct sk_runtime_policy policy;
 };
 
 static void
@@ -83,6 +86,7 @@ create_job_release (struct create_job *j)
   j->cg = NULL;
   sk_seccomp_free (j->seccomp);
   j->seccomp = NULL;
+  sk_runtime_policy_clear (&j->policy);
 }
 
 static int
@@ -198,6 +202,7 @@ write_state (const struct create_job *j, const struct sk_context *ctx, const cha
   size_t len;
   struct sk_state s = {
     .cgroup_path = cgroup_path,
+    .profile = j->policy.profile ? (char *) ctx->profile : NULL,
     .oci_version = c->oci_version,
     .id = (char *) id,
     .pid = j->init,
@@ -210,7 +215,6 @@ write_state (const struct create_job *j, const struct sk_context *ctx, const cha
   };
   char st;
 
-  (void) ctx;
   format_created (created, sizeof created);
   if (sk_proc_stat (j->init, &s.pid_start_time, &st) < 0)
     return sk_error_set (err, ESRCH, "container init exited during setup");
@@ -372,6 +376,7 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
         return -1;
       a.seccomp = j->seccomp;
     }
+  a.profile_seccomp = j->policy.filter;
   a.caller_umask = umask (022);
   umask (a.caller_umask);
   if (sk_ns_open_paths (c->linux_cfg, j->ns_fds, err) < 0)
@@ -433,10 +438,24 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
     return sk_error_wrap (err, "%s", config_path);
   for (size_t i = 0; c->warnings != NULL && c->warnings[i] != NULL; i++)
     sk_log_warn (ctx->log, "%s", c->warnings[i]);
+  /* The profile decides what the container may have, before anything exists:
+   * a strict refusal leaves nothing behind. */
+  if (sk_container_id_validate (id, err) < 0 || sk_runtime_policy_load (ctx, NULL, &j.policy, err) < 0
+      || sk_runtime_policy_apply (ctx, &j.policy, id, c, err) < 0)
+    {
+      sk_runtime_policy_clear (&j.policy);
+      return -1;
+    }
   if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, o, console_master != NULL, rootfs, err) < 0)
-    return -1;
+    {
+      sk_runtime_policy_clear (&j.policy);
+      return -1;
+    }
   if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
-    return -1;
+    {
+      sk_runtime_policy_clear (&j.policy);
+      return -1;
+    }
   j.sd_created = true;
   if (sk_cgroup_create (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id,
                         c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, &j.cg, err) < 0)

@@ -1,6 +1,7 @@
 /* `exec`: a new process in a running container, set up like its init. */
 #include "exec.h"
 #include "init.h"
+#include "policy.h"
 #include "relay.h"
 #include "statedir.h"
 #include "status.h"
@@ -28,6 +29,7 @@ struct exec_child
   const struct oci_process *p;
   const struct sk_caps *caps;
   const struct sk_seccomp *seccomp;
+  const struct sk_seccomp *profile_seccomp;
   unsigned int preserve_fds;
   int ns_fds[OCI_NS__COUNT];
   int sync_fd;
@@ -193,7 +195,7 @@ exec_child_main (const struct exec_child *x)
     goto fail;
   if (x->console_fd >= 0)
     close (x->console_fd);
-  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->sync_fd, &exe, &err) < 0)
+  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->profile_seccomp, x->sync_fd, &exe, &err) < 0)
     goto fail;
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (sk_sync_send (x->sync_fd, SK_SYNC_READY, 0, NULL) < 0
@@ -355,6 +357,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   struct exec_child x = { .console_fd = -1 };
   struct relay r = { .master = -1, .sigfd = -1, .stdin_open = true };
   struct sk_caps caps;
+  __attribute__ ((cleanup (sk_runtime_policy_clear))) struct sk_runtime_policy pol = { 0 };
   cleanup_cgroup struct sk_cgroup *cg = NULL;
   struct sk_seccomp *filter = NULL;
   struct exec_ctx e = { 0 };
@@ -375,6 +378,12 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
     }
   else if (c->process == NULL || apply_flags (c->process, o, err) < 0)
     return c->process == NULL ? sk_error_set (err, 0, "config.json of \"%s\" has no process", id) : -1;
+  /* The profile the container was created under also bounds what an exec
+   * may ask for (--cap, --process). */
+  if (sk_runtime_policy_load (ctx, s->profile ? s->profile : "none", &pol, err) < 0
+      || sk_runtime_policy_apply_process (ctx, &pol, id, c->process, err) < 0)
+    return -1;
+  x.profile_seccomp = pol.filter;
   if (c->process->terminal && o->detach && o->console_socket == NULL)
     return sk_error_set (err, 0, "process.terminal: a detached exec needs --console-socket to receive its pty");
   if (c->process->capabilities != NULL)

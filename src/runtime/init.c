@@ -181,7 +181,8 @@ load_seccomp (const struct sk_seccomp *f, int sync_fd, sk_error_t *err)
 
 int
 sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
-                        const struct sk_seccomp *seccomp, int sync_fd, char **exe, sk_error_t *err)
+                        const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
+                        int sync_fd, char **exe, sk_error_t *err)
 {
   if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0
       || sk_process_set_scheduler (p, err) < 0 || sk_process_set_io_priority (p, err) < 0)
@@ -193,7 +194,9 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
     return -1;
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while
    * we still have it (as runc does); the rest must then be allowed by it. */
-  if (!p->no_new_privileges && load_seccomp (seccomp, sync_fd, err) < 0)
+  /* Two stacked filters: the kernel applies the stricter answer of both. */
+  if (!p->no_new_privileges
+      && (load_seccomp (seccomp, sync_fd, err) < 0 || load_seccomp (profile_seccomp, sync_fd, err) < 0))
     return -1;
   if (caps != NULL && sk_caps_drop_bounding (caps, err) < 0)
     return -1;
@@ -206,7 +209,8 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
   if (sk_process_prepare_fds (preserve_fds, err) < 0)
     return -1;
   /* As late as possible: everything above may use what the filter forbids. */
-  if (p->no_new_privileges && load_seccomp (seccomp, sync_fd, err) < 0)
+  if (p->no_new_privileges
+      && (load_seccomp (seccomp, sync_fd, err) < 0 || load_seccomp (profile_seccomp, sync_fd, err) < 0))
     return -1;
   return 0;
 }
@@ -243,7 +247,7 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
   if (sk_process_set_personality (a->cfg->linux_cfg, err) < 0)
     return -1;
   return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, a->seccomp,
-                                 a->sync_fd, exe, err);
+                                 a->profile_seccomp, a->sync_fd, exe, err);
 }
 
 /* Runs as the container's init (pid 1 of a new pid namespace). */

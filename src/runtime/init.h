@@ -35,6 +35,7 @@ struct sk_init_args
   bool has_caps;
   struct sk_caps caps;
   const struct sk_seccomp *seccomp; /* built by the parent; NULL when none */
+  const struct sk_seccomp *profile_seccomp; /* the profile's filter, stacked on top */
   mode_t caller_umask;           /* for createContainer hooks */
   bool no_pivot;
   unsigned int preserve_fds;
@@ -44,7 +45,8 @@ struct sk_init_args
  * rlimits, oom score, cwd, bounding set, uid/gid, final capabilities,
  * no_new_privs, executable lookup, fd hygiene.  caps may be NULL. */
 int sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
-                            const struct sk_seccomp *seccomp, int sync_fd, char **exe, sk_error_t *err);
+                            const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
+                            int sync_fd, char **exe, sk_error_t *err);
 /* Allocate the pty and send its master to console_fd, or to the parent over
  * sync_fd when console_fd < 0. */
 int sk_init_hand_over_terminal (const struct oci_process *p, bool mount_console, int console_fd, int sync_fd,

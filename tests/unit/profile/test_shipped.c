@@ -163,7 +163,7 @@ test_default_profile (void)
   if (p == NULL)
     return;
   for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-    want |= 1ull << cap_from_name (caps[i]);
+    want |= 1ull << sk_profile_cap_from_name (caps[i]);
   SK_CHECK (sk_profile_mode (p) == SK_PROFILE_ENFORCE);
   SK_CHECK (p->cap_set && p->cap_mask == want);
   SK_CHECK (p->no_new_privs == 1 && p->readonly_rootfs == 1 && p->allow_hooks == 1);

@@ -1,0 +1,28 @@
+/* The runtime's side of profiles: pick and load the profile, merge it into
+ * the config (before any side effect), report what changed, and build its
+ * seccomp filter, which the init loads on top of the config's. */
+#ifndef STOCKADE_RUNTIME_POLICY_H
+#define STOCKADE_RUNTIME_POLICY_H
+
+#include "stockade/linux/seccomp.h"
+#include "stockade/profile.h"
+#include "stockade/runtime.h"
+
+struct sk_runtime_policy
+{
+  struct sk_profile *profile;   /* NULL: no profile selected */
+  struct sk_seccomp *filter;    /* the profile's own filter, NULL when none */
+};
+
+/* Load `name` (ctx->profile when name is NULL); no name: an empty policy. */
+int sk_runtime_policy_load (const struct sk_context *ctx, const char *name, struct sk_runtime_policy *pol,
+                            sk_error_t *err);
+/* Merge into the whole config (create) and log the report. */
+int sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
+                             struct oci_config *c, sk_error_t *err);
+/* Merge into an exec'd process only. */
+int sk_runtime_policy_apply_process (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
+                                     struct oci_process *p, sk_error_t *err);
+void sk_runtime_policy_clear (struct sk_runtime_policy *pol);
+
+#endif
