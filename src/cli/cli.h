@@ -32,6 +32,8 @@ int cli_pause (struct sk_cli *, int, char **, sk_error_t *); /* also resume */
 int cli_ps (struct sk_cli *, int, char **, sk_error_t *);
 int cli_events (struct sk_cli *, int, char **, sk_error_t *);
 int cli_update (struct sk_cli *, int, char **, sk_error_t *);
+int cli_profile (struct sk_cli *, int, char **, sk_error_t *);
+int cli_check (struct sk_cli *, int, char **, sk_error_t *);
 
 /* Shared helpers. */
 #define CLI_HELP_REQUESTED 1000 /* internal marker: usage printed, exit 0 */

@@ -100,6 +100,9 @@ parse_bytes (const char *s, long long *out)
   return -1;
 }
 
+static const char *
+flag_name (int opt);
+
 static int
 append_flag (FILE *objects[], const char *const names[], size_t n_obj, int opt, const char *arg, sk_error_t *err)
 {
@@ -119,25 +122,34 @@ append_flag (FILE *objects[], const char *const names[], size_t n_obj, int opt, 
             {
             case V_STRING:
               if (strpbrk (arg, "\"\\") != NULL)
-                return sk_error_set (err, 0, "update: invalid value \"%s\"", arg);
+                return sk_error_set (err, 0, "update: --%s: invalid value \"%s\"", flag_name (opt), arg);
               fprintf (objects[o], "\"%s\":\"%s\"", flag_table[i].key, arg);
               return 0;
             case V_BYTES:
               if (parse_bytes (arg, &v) < 0)
-                return sk_error_set (err, 0, "update: invalid size \"%s\"", arg);
+                return sk_error_set (err, 0, "update: --%s: invalid size \"%s\"", flag_name (opt), arg);
               fprintf (objects[o], "\"%s\":%lld", flag_table[i].key, v);
               return 0;
             case V_INT:
               errno = 0;
               v = strtoll (arg, &end, 10);
               if (errno || *end || end == arg)
-                return sk_error_set (err, 0, "update: invalid number \"%s\"", arg);
+                return sk_error_set (err, 0, "update: --%s: invalid number \"%s\"", flag_name (opt), arg);
               fprintf (objects[o], "\"%s\":%lld", flag_table[i].key, v);
               return 0;
             }
         }
     }
   return sk_error_set (err, 0, "update: unknown option");
+}
+
+static const char *
+flag_name (int opt)
+{
+  for (size_t i = 0; update_options[i].name != NULL; i++)
+    if (update_options[i].val == opt)
+      return update_options[i].name;
+  return "?";
 }
 
 /* Wrap a linux.resources object into a minimal config to reuse its parser. */

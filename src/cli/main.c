@@ -33,6 +33,8 @@ static const struct
   { "resume", cli_pause, "thaw a paused container" },
   { "events", cli_events, "print resource statistics (--stats once, else every --interval)" },
   { "update", cli_update, "change the resource limits of a running container" },
+  { "check", cli_check, "show what a profile would clamp or refuse in a bundle, starting nothing" },
+  { "profile", cli_profile, "profile show NAME | profile lint FILE" },
   { "spec", cli_spec, "write a hardened default config.json" },
   { "features", cli_features, "print the runtime's OCI features document" },
   { "checkpoint", cli_unsupported, "not supported (no CRIU)" },

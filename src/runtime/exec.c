@@ -325,8 +325,8 @@ drive_exec (int sync_fd, const struct exec_ctx *e, pid_t stage1, pid_t *child, i
 }
 
 static int
-load_container (const struct sk_context *ctx, const char *id, struct oci_config **c, struct sk_state **s,
-                sk_error_t *err)
+load_container (const struct sk_context *ctx, const char *id, bool ignore_paused, struct oci_config **c,
+                struct sk_state **s, sk_error_t *err)
 {
   cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
   cleanup_free char *state_data = NULL, *config_data = NULL;
@@ -342,6 +342,9 @@ load_container (const struct sk_context *ctx, const char *id, struct oci_config 
   status = sk_status_of (&sd, *s);
   if (strcmp (status, "stopped") == 0)
     return sk_error_set (err, 0, "cannot exec in a stopped container \"%s\"", id);
+  /* A frozen container would leave the exec (and us) waiting forever. */
+  if (strcmp (status, "paused") == 0 && !ignore_paused)
+    return sk_error_set (err, 0, "cannot exec in a paused container \"%s\" (use --ignore-paused to override)", id);
   if (sk_statedir_read (&sd, SK_CONFIG_FILE, &config_data, &len, err) < 0
       || oci_config_parse_data (config_data, len, c, err) < 0)
     return -1;
@@ -366,7 +369,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   sigset_t all, old;
 
   *exit_code = 0;
-  if (load_container (ctx, id, &c, &s, err) < 0)
+  if (load_container (ctx, id, o->ignore_paused, &c, &s, err) < 0)
     return -1;
   if (o->process_file != NULL)
     {
