@@ -40,6 +40,8 @@ int cli_check (struct sk_cli *, int, char **, sk_error_t *);
 
 /* Exactly `n` positional arguments after the flags, else a usage error. */
 int cli_expect_args (int argc, char **argv, int first, int n, const char *usage, sk_error_t *err);
+/* --preserve-fds N, shared by create/run and exec. */
+int cli_parse_preserve_fds (const char *arg, unsigned int *out, sk_error_t *err);
 /* Print `text` to stdout in full (handles short writes). */
 int cli_print (const char *text, sk_error_t *err);
 

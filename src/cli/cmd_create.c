@@ -64,16 +64,9 @@ parse_create_flags (bool run, int argc, char **argv, struct sk_create_opts *o, s
       case OPT_NO_SUBREAPER:
       case OPT_KEEP: break;
       case OPT_PRESERVE_FDS:
-        {
-          char *end;
-          unsigned long n;
-          errno = 0;
-          n = strtoul (optarg, &end, 10);
-          if (errno || *end || n > 1024 * 1024)
-            return sk_error_set (err, 0, "--preserve-fds: invalid number \"%s\"", optarg);
-          o->preserve_fds = (unsigned int) n;
-          break;
-        }
+        if (cli_parse_preserve_fds (optarg, &o->preserve_fds, err) < 0)
+          return -1;
+        break;
       case 'd':
         if (!run)
           return sk_error_set (err, 0, "create: unknown option -d");

@@ -123,16 +123,9 @@ parse (int argc, char **argv, struct sk_exec_opts *o, struct exec_lists *l, sk_e
       case OPT_APPARMOR: o->apparmor = optarg; break;
       case OPT_PROCESS_LABEL: o->process_label = optarg; break;
       case OPT_PRESERVE_FDS:
-        {
-          char *end;
-          unsigned long n;
-          errno = 0;
-          n = strtoul (optarg, &end, 10);
-          if (errno || *end || n > 1024 * 1024)
-            return sk_error_set (err, 0, "--preserve-fds: invalid number \"%s\"", optarg);
-          o->preserve_fds = (unsigned int) n;
-          break;
-        }
+        if (cli_parse_preserve_fds (optarg, &o->preserve_fds, err) < 0)
+          return -1;
+        break;
       case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
       case OPT_CGROUP: break;
       case 'h': usage (); return CLI_HELP_REQUESTED;

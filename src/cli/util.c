@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,5 +29,19 @@ cli_print (const char *text, sk_error_t *err)
       text += w;
       len -= (size_t) w;
     }
+  return 0;
+}
+
+int
+cli_parse_preserve_fds (const char *arg, unsigned int *out, sk_error_t *err)
+{
+  char *end;
+  unsigned long n;
+
+  errno = 0;
+  n = strtoul (arg, &end, 10);
+  if (errno || *end || end == arg || n > 1024 * 1024)
+    return sk_error_set (err, 0, "--preserve-fds: invalid number \"%s\"", arg);
+  *out = (unsigned int) n;
   return 0;
 }
