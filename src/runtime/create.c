@@ -44,22 +44,12 @@ struct create_job
   struct sk_runtime_policy policy;
 };
 
-static void
-kill_and_reap (pid_t pid)
-{
-  if (pid <= 0)
-    return;
-  kill (pid, SIGKILL);
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
 /* On failure nothing may stay behind: processes, state directory. */
 static void
 create_job_abort (struct create_job *j)
 {
-  kill_and_reap (j->init);
-  kill_and_reap (j->stage1);
+  sk_kill_and_reap (j->init);
+  sk_kill_and_reap (j->stage1);
   if (j->cg != NULL)
     {
       cleanup_error sk_error_t ignored = NULL;

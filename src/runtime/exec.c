@@ -244,16 +244,6 @@ exec_stage1 (const struct exec_child *x)
   return 0;
 }
 
-static void
-kill_and_reap (pid_t pid)
-{
-  if (pid <= 0)
-    return;
-  kill (pid, SIGKILL);
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
 /* Parent side: drive the children until the process is ready to exec. */
 struct exec_ctx
 {
@@ -462,8 +452,8 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
     }
   if (ret < 0)
     {
-      kill_and_reap (child);
-      kill_and_reap (stage1);
+      sk_kill_and_reap (child);
+      sk_kill_and_reap (stage1);
     }
   sigprocmask (SIG_SETMASK, &old, NULL);
 out:

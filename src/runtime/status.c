@@ -2,7 +2,10 @@
 #include "stockade/cleanup.h"
 #include "stockade/linux/cgroup.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,4 +75,14 @@ sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
         return "paused";
     }
   return "running";
+}
+
+void
+sk_kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
 }

@@ -14,6 +14,9 @@ int sk_proc_stat (pid_t pid, uint64_t *start_time, char *state);
 /* The recorded init is still the same process and not a zombie. */
 bool sk_state_pid_alive (const struct sk_state *s);
 
+/* SIGKILL one of our own children and reap it (failure paths of create/exec). */
+void sk_kill_and_reap (pid_t pid);
+
 /* Live status: "creating", "created", "running", "stopped". */
 const char *sk_status_of (const struct sk_statedir *sd, const struct sk_state *s);
 
