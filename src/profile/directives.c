@@ -11,7 +11,6 @@
 
 #include "stockade/cleanup.h"
 
-#define N_ELEM(a) (sizeof (a) / sizeof ((a)[0]))
 #define FIELD(p, d, type) ((type *) ((char *) (p) + (d)->offset))
 
 int
@@ -48,7 +47,7 @@ static const struct
   { "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 }, { "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 },
 };
 
-static int
+int
 parse_bool (const struct lex_line *l, int *out, sk_error_t *err)
 {
   for (size_t i = 0; i < N_ELEM (bools); i++)
@@ -93,15 +92,9 @@ set_paths (struct parse_state *st, const struct directive *d, const struct lex_l
   char ***list = FIELD (st->p, d, char **);
   cleanup_strv char **words = NULL;
 
-  if (*l->value == '\0')
-    {
-      sk_strv_free (*list);
-      *list = NULL;
-      return 0;
-    }
-  if (lex_words (l->value, false, &words, err) < 0)
+  if (lex_list_words (l, list, &words, err) < 0)
     return -1;
-  for (size_t i = 0; words[i] != NULL; i++)
+  for (size_t i = 0; words != NULL && words[i] != NULL; i++)
     {
       cleanup_free char *norm = NULL;
 

@@ -8,7 +8,6 @@
 
 #include "stockade/cleanup.h"
 
-#define N_ELEM(a) (sizeof (a) / sizeof ((a)[0]))
 
 /* Index = bit number in sk_profile.sc_argf. */
 const char *const argf_names[] = { "clone-no-namespaces", "personality-linux-only", "socket-no-vsock" };

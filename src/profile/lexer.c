@@ -187,3 +187,16 @@ lex_words (const char *value, bool commas, char ***out, sk_error_t *err)
   *out = steal_pointer (&v);
   return 0;
 }
+
+int
+lex_list_words (const struct lex_line *l, char ***list, char ***words, sk_error_t *err)
+{
+  *words = NULL;
+  if (*l->value == '\0')
+    {
+      sk_strv_free (*list);
+      *list = NULL;
+      return 0;
+    }
+  return lex_words (l->value, false, words, err);
+}

@@ -139,6 +139,8 @@ void sbuf_release (struct sbuf *b);
 /* 64-bit FNV-1a with a final avalanche: container id -> MCS pair, uid slot. */
 uint64_t sk_id_hash (const char *s, uint64_t salt);
 
+#define N_ELEM(a) (sizeof (a) / sizeof ((a)[0]))
+
 /* ---- lexer.c: the line syntax shared by profiles and syscall-groups.conf ---- */
 
 struct lex_line
@@ -163,6 +165,9 @@ int lex_fail (sk_error_t *err, const struct lex_line *l, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 /* Split VALUE on whitespace (and commas when COMMAS) into a fresh strv. */
 int lex_words (const char *value, bool commas, char ***out, sk_error_t *err);
+/* A list setting's value: an empty assignment clears *LIST (and *WORDS stays
+ * NULL); otherwise *WORDS gets the value split on whitespace. */
+int lex_list_words (const struct lex_line *l, char ***list, char ***words, sk_error_t *err);
 
 /* ---- values.c: names and numbers ---- */
 
@@ -211,6 +216,8 @@ struct parse_state
   unsigned depth;
 };
 int directive_apply (struct parse_state *st, const struct lex_line *l, sk_error_t *err);
+/* yes/no/true/false/on/off/1/0 (as systemd) into *OUT as 1 or 0. */
+int parse_bool (const struct lex_line *l, int *out, sk_error_t *err);
 /* For `show`: every directive name in table order. */
 size_t directive_count (void);
 const char *directive_name (size_t i);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_ELEM(a) (sizeof (a) / sizeof ((a)[0]))
 
 /* Capability N is caps[N] (linux/capability.h, up to 6.x). */
 static const char *const caps[] = {
