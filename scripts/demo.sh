@@ -112,10 +112,10 @@ mv "$bundle/config.json.new" "$bundle/config.json"
 echo "read-only rootfs, noNewPrivileges, masked paths; capabilities dropped: ${DROPPED[*]}"
 
 # --- run -------------------------------------------------------------------------
-bold "Inside the container (stockade run)"
+bold "Inside the container as the config asks, with no profile (stockade --profile none run)"
 out=$work/out
 set +e
-"$STOCKADE" --root "$root" run -b "$bundle" "$id" | tee "$out"
+"$STOCKADE" --root "$root" --profile none run -b "$bundle" "$id" | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 echo "(exit status $rc)"
@@ -146,9 +146,9 @@ show_profile_clamps() {
   bold "What the default profile would change (stockade check, nothing started)"
   "$STOCKADE" check --profile default --bundle "$bundle" || true
 
-  bold "The same container under --profile default (clamps logged on stderr)"
+  bold "The same container under the default profile, as every container gets it (clamps logged on stderr)"
   set +e
-  "$STOCKADE" --root "$root" --profile default run -b "$bundle" "$id-floor"
+  "$STOCKADE" --root "$root" run -b "$bundle" "$id-floor"
   echo "(exit status $?)"
   set -e
 }

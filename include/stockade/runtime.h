@@ -15,7 +15,8 @@ struct sk_context
   const char *root;          /* --root: state directory root */
   const struct sk_log *log;
   bool systemd_cgroup;
-  const char *profile;       /* --profile: security profile name or path, NULL: none */
+  const char *profile;       /* --profile: security profile name or path, NULL: not given */
+  const char *conf_path;     /* --config: stockade.conf(5), NULL: /etc/stockade/stockade.conf */
 };
 
 struct sk_create_opts

@@ -12,7 +12,6 @@
 struct sk_cli
 {
   struct sk_context ctx;
-  const char *profile; /* --profile (used once profiles land) */
 };
 
 typedef int (*sk_cli_verb) (struct sk_cli *cli, int argc, char **argv, sk_error_t *err);

@@ -112,10 +112,13 @@ cli_check (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
     return sk_error_set (err, ENOMEM, "check");
   if (oci_config_parse_file (path, &c, err) < 0)
     return -1;
-  if (sk_runtime_policy_load (&cli->ctx, profile, &pol, err) < 0)
+  /* Without --profile: the profile create would choose for this bundle. */
+  if ((profile != NULL ? sk_runtime_policy_load (&cli->ctx, profile, &pol, err)
+                       : sk_runtime_policy_choose (&cli->ctx, c, &pol, err))
+      < 0)
     return -1;
   if (pol.profile == NULL)
-    return sk_error_set (err, 0, "check: no profile selected (--profile NAME)");
+    return sk_error_set (err, 0, "check: no profile applies (profile none)");
   mode = sk_profile_mode_name (sk_profile_mode (pol.profile));
   /* A strict profile refuses: that refusal (every violation) is the answer. */
   sk_policy_apply (pol.profile, "check", c, &r, &refusal);

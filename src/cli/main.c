@@ -52,7 +52,9 @@ usage (FILE *out)
                 "  --log-format FORMAT   text (default) or json\n"
                 "  --debug               log debug records\n"
                 "  --systemd-cgroup      use systemd cgroups (not supported yet)\n"
-                "  --profile NAME        security profile that clamps every container (see stockade-profile(5))\n"
+                "  --profile NAME|PATH   security profile that clamps every container (see stockade-profile(5));\n"
+                "                        none: no profile\n"
+                "  --config FILE         stockade.conf(5) to read (default /etc/stockade/stockade.conf)\n"
                 "  -v, --version         print the version\n"
                 "  -h, --help            print this help\n\n"
                 "Commands:\n");
@@ -77,6 +79,7 @@ enum
   OPT_DEBUG,
   OPT_SYSTEMD_CGROUP,
   OPT_PROFILE,
+  OPT_CONFIG,
   OPT_ROOTLESS,
   OPT_CRIU,
 };
@@ -88,6 +91,7 @@ static const struct option global_options[] = {
   { "debug", no_argument, NULL, OPT_DEBUG },
   { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
   { "profile", required_argument, NULL, OPT_PROFILE },
+  { "config", required_argument, NULL, OPT_CONFIG },
   { "rootless", required_argument, NULL, OPT_ROOTLESS }, /* runc compat: accepted, no effect */
   { "criu", required_argument, NULL, OPT_CRIU },         /* runc compat: accepted, no effect */
   { "version", no_argument, NULL, 'v' },
@@ -103,6 +107,7 @@ struct globals
   bool debug;
   bool systemd_cgroup;
   const char *profile;
+  const char *conf_path;
 };
 
 /* Returns the index of the verb, or -1 after printing (exit status in *rc). */
@@ -121,6 +126,7 @@ parse_globals (int argc, char **argv, struct globals *g, int *rc)
       case OPT_DEBUG: g->debug = true; break;
       case OPT_SYSTEMD_CGROUP: g->systemd_cgroup = true; break;
       case OPT_PROFILE: g->profile = optarg; break;
+      case OPT_CONFIG: g->conf_path = optarg; break;
       case OPT_ROOTLESS:
       case OPT_CRIU: break;
       case 'v': print_version (); *rc = 0; return -1;
@@ -198,8 +204,8 @@ main (int argc, char **argv)
     }
   cli.ctx.log = &log;
   cli.ctx.systemd_cgroup = g.systemd_cgroup;
-  cli.profile = g.profile;
   cli.ctx.profile = g.profile;
+  cli.ctx.conf_path = g.conf_path;
   if (g.systemd_cgroup)
     {
       sk_log_error (&log, "--systemd-cgroup: systemd cgroup management is not supported yet; use cgroupfs paths");

@@ -183,7 +183,7 @@ resolve_paths (const struct sk_create_opts *o, const struct oci_config *c, char 
 }
 
 static int
-write_state (const struct create_job *j, const struct sk_context *ctx, const char *id, const struct oci_config *c,
+write_state (const struct create_job *j, const char *id, const struct oci_config *c,
              const char *bundle, const char *rootfs, sk_error_t *err)
 {
   cleanup_free char *json = NULL;
@@ -192,7 +192,7 @@ write_state (const struct create_job *j, const struct sk_context *ctx, const cha
   size_t len;
   struct sk_state s = {
     .cgroup_path = cgroup_path,
-    .profile = j->policy.profile ? (char *) ctx->profile : NULL,
+    .profile = j->policy.profile ? (char *) j->policy.name : NULL,
     .oci_version = c->oci_version,
     .id = (char *) id,
     .pid = j->init,
@@ -430,7 +430,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
     sk_log_warn (ctx->log, "%s", c->warnings[i]);
   /* The profile decides what the container may have, before anything exists:
    * a strict refusal leaves nothing behind. */
-  if (sk_container_id_validate (id, err) < 0 || sk_runtime_policy_load (ctx, NULL, &j.policy, err) < 0
+  if (sk_container_id_validate (id, err) < 0 || sk_runtime_policy_choose (ctx, c, &j.policy, err) < 0
       || sk_runtime_policy_apply (ctx, &j.policy, id, c, err) < 0)
     {
       sk_runtime_policy_clear (&j.policy);
@@ -467,7 +467,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       pid_file_written = r == 0 && o->pid_file != NULL;
     }
   if (r == 0)
-    r = write_state (&j, ctx, id, c, bundle, rootfs, err);
+    r = write_state (&j, id, c, bundle, rootfs, err);
   if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, j.init, NULL) < 0)
     r = sk_error_set (err, errno, "container init exited during setup");
   if (r < 0)

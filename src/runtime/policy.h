@@ -4,6 +4,7 @@
 #ifndef STOCKADE_RUNTIME_POLICY_H
 #define STOCKADE_RUNTIME_POLICY_H
 
+#include "stockade/conf.h"
 #include "stockade/linux/seccomp.h"
 #include "stockade/profile.h"
 #include "stockade/runtime.h"
@@ -12,11 +13,19 @@ struct sk_runtime_policy
 {
   struct sk_profile *profile;   /* NULL: no profile selected */
   struct sk_seccomp *filter;    /* the profile's own filter, NULL when none */
+  struct sk_conf conf;          /* stockade.conf, as read by this command */
+  const char *name;             /* the profile chosen ("none": no profile) */
 };
 
-/* Load `name` (ctx->profile when name is NULL); no name: an empty policy. */
+/* Load the profile NAME ("none": an empty policy), looked up where
+ * stockade.conf says (`exec` of a recorded profile, `profile show/lint`). */
 int sk_runtime_policy_load (const struct sk_context *ctx, const char *name, struct sk_runtime_policy *pol,
                             sk_error_t *err);
+/* Choose the profile for a container whose config is C (stockade.conf's
+ * Profile=, --profile, the annotation where the conf allows it; see
+ * sk_conf_choose_profile) and load it. */
+int sk_runtime_policy_choose (const struct sk_context *ctx, const struct oci_config *c,
+                              struct sk_runtime_policy *pol, sk_error_t *err);
 /* Merge into the whole config (create) and log the report. */
 int sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
                              struct oci_config *c, sk_error_t *err);

@@ -86,7 +86,7 @@ container_pids() {
   start_container
   local cmd rc=0 out=$BATS_TEST_TMPDIR/fg.out
   # script(1) gives the runtime a terminal of its own, as a user's shell would.
-  cmd=$(printf '%q ' timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" exec -t "$ID" \
+  cmd=$(printf '%q ' timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) exec -t "$ID" \
     sh -c 'tty; echo hello-through-the-pty; exit 3')
   script -qec "$cmd" /dev/null </dev/null >"$out" 2>&1 3>&- || rc=$?
   tr -d '\r\0' <"$out"
@@ -215,7 +215,7 @@ container_pids() {
   status=0
   (
     exec 7<"$f" 8<"$f"
-    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" exec "$ID" sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "'
+    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) exec "$ID" sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "'
   ) >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || status=$?
   output=$(cat "$BATS_TEST_TMPDIR/out")
   echo "status $status; stdout: $output; stderr: $(cat "$BATS_TEST_TMPDIR/err")"

@@ -278,7 +278,7 @@ state_of() { jq -r "$2" "$LOG/$1.json"; }
   # fds 3, 5 and 6 open in the caller (in a subshell: fd 3 is bats' channel).
   (
     exec 3</dev/null 5</dev/null 6</dev/null
-    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id"
+    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) run -b "$BUNDLE" "$id"
   ) </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 || status=$?
   [[ $status -eq 0 ]] || fail "run failed: $(cat "$BATS_TEST_TMPDIR/out")"
   for k in createRuntime createContainer; do

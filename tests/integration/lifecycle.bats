@@ -152,7 +152,7 @@ TERM_TRAP='trap "echo got; exit 7" TERM; echo ready; while :; do sleep 0.1; done
   make_bundle "${SLEEPER[@]}"
   local id pid
   id=$(cid killfg)
-  "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+  "$STOCKADE" --root "$ROOT" $(sk_globals) run -b "$BUNDLE" "$id" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
   pid=$!
   wait_for_status "$id" running
   rt kill "$id" KILL
@@ -184,7 +184,7 @@ TERM_TRAP='trap "echo got; exit 7" TERM; echo ready; while :; do sleep 0.1; done
   make_bundle sh -c "$TERM_TRAP"
   local id pid out=$BATS_TEST_TMPDIR/out
   id=$(cid sigterm)
-  "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id" </dev/null >"$out" 2>&1 3>&- &
+  "$STOCKADE" --root "$ROOT" $(sk_globals) run -b "$BUNDLE" "$id" </dev/null >"$out" 2>&1 3>&- &
   pid=$!
   wait_for_output "$out" ready
   kill -TERM "$pid"

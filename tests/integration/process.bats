@@ -225,7 +225,7 @@ FD_LIST='ls /proc/self/fd | sort -n | tr "\n" " "'
   status=0
   (
     exec 3<"$f" 4<"$f" 5<"$f"
-    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" run --preserve-fds 2 -b "$BUNDLE" "$id"
+    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) run --preserve-fds 2 -b "$BUNDLE" "$id"
   ) >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || status=$?
   mapfile -t lines <"$BATS_TEST_TMPDIR/out"
   echo "status $status; stdout: ${lines[*]}; stderr: $(cat "$BATS_TEST_TMPDIR/err")"
@@ -245,7 +245,7 @@ FD_LIST='ls /proc/self/fd | sort -n | tr "\n" " "'
   status=0
   (
     exec 3<"$f" 5<"$f" 6<"$f"
-    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id"
+    exec timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) run -b "$BUNDLE" "$id"
   ) >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null || status=$?
   output=$(cat "$BATS_TEST_TMPDIR/out")
   echo "status $status; stdout: $output; stderr: $(cat "$BATS_TEST_TMPDIR/err")"

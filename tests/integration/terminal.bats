@@ -114,7 +114,7 @@ run_with_console() {
   local id cmd rc=0 out=$BATS_TEST_TMPDIR/fg.out
   id=$(cid fg)
   # script(1) gives the runtime a terminal of its own, as a user's shell would.
-  cmd=$(printf '%q ' timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id")
+  cmd=$(printf '%q ' timeout -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" $(sk_globals) run -b "$BUNDLE" "$id")
   script -qec "$cmd" /dev/null </dev/null >"$out" 2>&1 3>&- || rc=$?
   tr -d '\r\0' <"$out"
   [[ $rc -eq 3 ]] || fail "run exited $rc"

@@ -62,10 +62,23 @@ cid() {
 
 # --- running the runtime -----------------------------------------------------
 
+# Stockade applies a profile to every container (stockade.conf's Profile=,
+# "default" when there is none).  Most tests check that the runtime does
+# what the config says, as runc does, so they run with no profile; a test of
+# a profile sets SK_PROFILE=NAME (or passes --profile itself, which wins).
+# STOCKADE_CONF (a stockade.conf for this test) is passed as --config.
+sk_globals() {
+  is_stockade || return 0
+  printf '%s\n' --profile "${SK_PROFILE:-none}"
+  [[ -z ${STOCKADE_CONF:-} ]] || printf '%s\n' --config "$STOCKADE_CONF"
+}
+
 # rt ARGS...: the runtime with this test's private --root.  fd 3 (bats' own
 # output channel) is closed so a leaked container can never hang bats.
 rt() {
-  timeout --foreground -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" "$@" 3>&-
+  local globals
+  mapfile -t globals < <(sk_globals)
+  timeout --foreground -k 5 "$RT_TIMEOUT" "$STOCKADE" --root "$ROOT" "${globals[@]}" "$@" 3>&-
 }
 
 # run_rt ARGS...: like bats' `run rt ARGS...`, but the runtime's stdout and
