@@ -197,9 +197,8 @@ exec_child_main (const struct exec_child *x)
     close (x->console_fd);
   if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->profile_seccomp, x->sync_fd, &exe, &err) < 0)
     goto fail;
-  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (sk_sync_send (x->sync_fd, SK_SYNC_READY, 0, NULL) < 0
-      || sk_sync_recv (x->sync_fd, &m, NULL, NULL, &err) < 0 || m.type != SK_SYNC_COMMIT)
+  if (sk_sync_write (x->sync_fd, SK_SYNC_READY) < 0 || sk_sync_read (x->sync_fd, &m, &err) < 0
+      || m.type != SK_SYNC_COMMIT)
     return 1;
   execve (exe, x->p->args, x->p->env ? x->p->env : (char *[]){ NULL });
   fprintf (stderr, "stockade: exec `%s`: %s\n", exe, strerror (errno));

@@ -192,6 +192,10 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
     return -1;
   if (sk_process_find_executable (p, exe, err) < 0)
     return -1;
+  /* From here the process must outlive the runtime that started it, and the
+   * filters may forbid prctl(2): a runtime that dies before COMMIT is
+   * noticed on the sync socket instead (end of stream: exit). */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while
    * we still have it (as runc does); the rest must then be allowed by it. */
   /* Two stacked filters: the kernel applies the stricter answer of both. */
@@ -270,12 +274,11 @@ container_init (const struct sk_init_args *a)
       sk_sync_send_error (a->sync_fd, &err);
       return 1;
     }
-  /* From here the init must outlive the runtime that created it. */
-  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (sk_sync_send (a->sync_fd, SK_SYNC_READY, 0, NULL) < 0)
+  /* The filters are loaded: plain read/write from here on. */
+  if (sk_sync_write (a->sync_fd, SK_SYNC_READY) < 0)
     return 1;
   /* No COMMIT means the runtime died before recording us: leave nothing. */
-  if (sk_sync_recv (a->sync_fd, &m, NULL, NULL, &err) < 0 || m.type != SK_SYNC_COMMIT)
+  if (sk_sync_read (a->sync_fd, &m, &err) < 0 || m.type != SK_SYNC_COMMIT)
     return 1;
   close (a->sync_fd);
 

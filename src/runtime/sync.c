@@ -38,6 +38,34 @@ sk_sync_send_fd (int fd, enum sk_sync_type type, int passfd)
   return sendmsg (fd, &mh, MSG_NOSIGNAL) == (ssize_t) sizeof m ? 0 : -1;
 }
 
+int
+sk_sync_write (int fd, enum sk_sync_type type)
+{
+  struct sk_sync_msg m = { .type = type };
+  ssize_t r;
+
+  do
+    r = write (fd, &m, sizeof m);
+  while (r < 0 && errno == EINTR);
+  return r == (ssize_t) sizeof m ? 0 : -1;
+}
+
+int
+sk_sync_read (int fd, struct sk_sync_msg *m, sk_error_t *err)
+{
+  ssize_t r;
+
+  do
+    r = read (fd, m, sizeof *m);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return sk_error_set (err, errno, "read from the runtime");
+  if (r != (ssize_t) sizeof *m)
+    return sk_error_set (err, EPROTO, "short message from the runtime");
+  m->text[sizeof m->text - 1] = '\0';
+  return 0;
+}
+
 void
 sk_sync_send_error (int fd, const sk_error_t *err)
 {

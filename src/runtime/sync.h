@@ -43,6 +43,12 @@ int sk_sync_recv (int fd, struct sk_sync_msg *m, pid_t *sender, int *passed, sk_
 int sk_sync_expect (int fd, enum sk_sync_type want, pid_t *sender, sk_error_t *err);
 /* Turn a received SK_SYNC_ERROR into err (keeps the child's errno). */
 int sk_sync_error_from (const struct sk_sync_msg *m, sk_error_t *err);
+/* The same exchange with plain write(2)/read(2), for a child whose seccomp
+ * filters are already loaded: a profile allows read and write, rarely
+ * sendmsg and recvmsg.  No fds, no credentials; a dead parent means SIGPIPE
+ * or end of stream, and the child dies either way. */
+int sk_sync_write (int fd, enum sk_sync_type type);
+int sk_sync_read (int fd, struct sk_sync_msg *m, sk_error_t *err);
 /* Report a failure to the parent (used by the children). */
 void sk_sync_send_error (int fd, const sk_error_t *err);
 
