@@ -249,7 +249,20 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
       /* Labels only apply to filesystems that take a context= option. */
       const char *label = (strcmp (type, "tmpfs") == 0 || strcmp (type, "mqueue") == 0
                            || strcmp (type, "devpts") == 0) ? env->mount_label : NULL;
-      tree = fs_mount_tree (type, m->source, o.fs_options, label, o.attr_set, where, err);
+      bool copy_up = o.tmpcopyup && strcmp (type, "tmpfs") == 0;
+      /* A read-only tmpfs is filled first, then made read-only. */
+      uint64_t attrs = copy_up ? o.attr_set & ~(uint64_t) MOUNT_ATTR_RDONLY : o.attr_set;
+
+      tree = fs_mount_tree (type, m->source, o.fs_options, label, attrs, where, err);
+      if (tree >= 0 && copy_up)
+        {
+          struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+          if (sk_mount_copy_up (target, tree, where, err) < 0)
+            return -1;
+          if (attrs != o.attr_set && mount_setattr (tree, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+            return sk_error_set (err, errno, "%s: make the tmpfs read-only", where);
+        }
     }
   if (tree < 0)
     return -1;

@@ -19,6 +19,10 @@ struct sk_mount_env
 
 int sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_t index, sk_error_t *err);
 
+/* tmpcopyup: copy what the directory TARGET (an fd on it, inside the rootfs)
+ * holds into the detached, still writable tmpfs TREE, through fds only. */
+int sk_mount_copy_up (int target, int tree, const char *where, sk_error_t *err);
+
 /* After pivot_root: mask and make read-only the configured paths. `devnull_tree`
  * is a detached clone of the host's /dev/null taken before pivot_root, so a
  * container that replaced its own /dev/null cannot redirect the mask
