@@ -270,6 +270,29 @@ DEFAULT_CEILING=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_SETGID CAP
   [[ $(status_field Seccomp) == 2 && $(status_field NoNewPrivs) == 1 ]]
 }
 
+@test "profiles enforce: a host device beyond DeviceAllow= is not created, the default set is" {
+  SK_PROFILE=default
+  profile_bundle 'ls /dev/kmsg 2>/dev/null; echo "kmsg=$?"; echo x >/dev/null && echo null-ok'
+  update_config '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11, fileMode: 420}]
+    | .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 11, access: "rwm"}]'
+  run_ctr dev
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} != kmsg=0 && ${lines[1]} == null-ok ]]
+  stderr_has 'clamp +linux\.devices: .*/dev/kmsg.* \(DeviceAllow\)'
+}
+
+@test "profiles strict: joining the host's network namespace by path is refused (JoinNamespaces=no)" {
+  SK_PROFILE=strict
+  profile_bundle 'true'
+  set_caps '{}'
+  update_config '.process.noNewPrivileges = true | .root.readonly = true'
+  add_namespace network /proc/1/ns/net
+  run_ctr joinnet
+  assert_failed_with_message
+  stderr_has 'linux\.namespaces.*(JoinNamespaces|PrivateNamespaces)'
+  [[ -z $(ls -A "$ROOT") ]]
+}
+
 # ---------------------------------------------------------------------------
 # strict and complain
 
