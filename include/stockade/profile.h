@@ -122,10 +122,11 @@ int sk_policy_apply_process (const struct sk_profile *p, const char *container_i
                              struct sk_policy_report *r, sk_error_t *err);
 
 /* JSON lines for a SIEM, one object per change:
- * {"profile":..,"mode":..,"kind":"clamp","field":..,"directive":..,"asked":..,"result":..}
- * An empty report yields "" (len 0). */
-int sk_policy_report_json (const struct sk_policy_report *r, const char *profile, const char *mode, char **out,
-                           size_t *len, sk_error_t *err);
+ * {"container":..,"profile":..,"mode":..,"kind":"clamp","field":..,"directive":..,"asked":..,"result":..}
+ * ("container" only when CONTAINER is not NULL).  An empty report yields ""
+ * (len 0). */
+int sk_policy_report_json (const struct sk_policy_report *r, const char *container, const char *profile,
+                           const char *mode, char **out, size_t *len, sk_error_t *err);
 /* One line per change: "FIELD: ASKED -> RESULT (DIRECTIVE)". */
 int sk_policy_report_text (const struct sk_policy_report *r, char **out, sk_error_t *err);
 

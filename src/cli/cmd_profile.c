@@ -122,7 +122,7 @@ cli_check (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
   mode = sk_profile_mode_name (sk_profile_mode (pol.profile));
   /* A strict profile refuses: that refusal (every violation) is the answer. */
   sk_policy_apply (pol.profile, "check", c, &r, &refusal);
-  if (sk_policy_report_json (&r, sk_profile_name (pol.profile), mode, &changes, &len, err) < 0
+  if (sk_policy_report_json (&r, NULL, sk_profile_name (pol.profile), mode, &changes, &len, err) < 0
       || sk_policy_report_text (&r, &text, err) < 0
       || sk_policy_exposure_text (c, pol.profile, &exposure, err) < 0)
     return -1;

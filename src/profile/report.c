@@ -28,7 +28,8 @@ gen_kv (yajl_gen g, const char *key, const char *value)
 
 /* One change as one compact JSON object appended to B. */
 static bool
-change_line (struct sbuf *b, const struct sk_policy_change *ch, const char *profile, const char *mode)
+change_line (struct sbuf *b, const struct sk_policy_change *ch, const char *container, const char *profile,
+             const char *mode)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
   const unsigned char *buf;
@@ -37,7 +38,8 @@ change_line (struct sbuf *b, const struct sk_policy_change *ch, const char *prof
 
   if (g == NULL)
     return false;
-  ok = yajl_gen_map_open (g) == yajl_gen_status_ok && gen_kv (g, "profile", profile) && gen_kv (g, "mode", mode)
+  ok = yajl_gen_map_open (g) == yajl_gen_status_ok && (container == NULL || gen_kv (g, "container", container))
+       && gen_kv (g, "profile", profile) && gen_kv (g, "mode", mode)
        && gen_kv (g, "kind", kind_name (ch->kind)) && gen_kv (g, "field", ch->field)
        && gen_kv (g, "directive", ch->directive) && gen_kv (g, "asked", ch->asked)
        && gen_kv (g, "result", ch->result) && yajl_gen_map_close (g) == yajl_gen_status_ok
@@ -49,13 +51,13 @@ change_line (struct sbuf *b, const struct sk_policy_change *ch, const char *prof
 }
 
 int
-sk_policy_report_json (const struct sk_policy_report *r, const char *profile, const char *mode, char **out,
-                       size_t *len, sk_error_t *err)
+sk_policy_report_json (const struct sk_policy_report *r, const char *container, const char *profile,
+                       const char *mode, char **out, size_t *len, sk_error_t *err)
 {
   cleanup_sbuf struct sbuf b = { 0 };
 
   for (size_t i = 0; i < r->n; i++)
-    if (!change_line (&b, &r->changes[i], profile, mode))
+    if (!change_line (&b, &r->changes[i], container, profile, mode))
       return sk_error_set (err, ENOMEM, "policy report: JSON");
   return sbuf_finish (&b, out, len, err);
 }

@@ -302,7 +302,8 @@ sk_container_list (const struct sk_context *ctx, struct sk_container_info **out,
       v[count++] = info;
     }
   closedir (d);
-  qsort (v, count, sizeof *v, compare_info);
+  if (count > 1) /* an empty root leaves V NULL, which qsort may not take */
+    qsort (v, count, sizeof *v, compare_info);
   *out = v;
   *n = count;
   return 0;

@@ -113,14 +113,15 @@ append_policy_log (const struct sk_context *ctx, const char *path, const char *j
 /* One JSON object per change in the --log file and in PolicyLog=, for SIEM
  * ingestion; strict refusals too. */
 static void
-log_records (const struct sk_context *ctx, const struct sk_runtime_policy *pol, const struct sk_policy_report *r)
+log_records (const struct sk_context *ctx, const struct sk_runtime_policy *pol, const char *id,
+             const struct sk_policy_report *r)
 {
   const char *mode = sk_profile_mode_name (sk_profile_mode (pol->profile));
   cleanup_error sk_error_t err = NULL;
   cleanup_free char *json = NULL;
   size_t len;
 
-  if (r->n == 0 || sk_policy_report_json (r, sk_profile_name (pol->profile), mode, &json, &len, &err) < 0)
+  if (r->n == 0 || sk_policy_report_json (r, id, sk_profile_name (pol->profile), mode, &json, &len, &err) < 0)
     return;
   sk_log_raw (ctx->log, json);
   if (pol->conf.policy_log != NULL)
@@ -137,7 +138,7 @@ log_report (const struct sk_context *ctx, const struct sk_runtime_policy *pol, c
 
   if (r->n == 0)
     return;
-  log_records (ctx, pol, r);
+  log_records (ctx, pol, id, r);
   if (sk_policy_report_text (r, &text, &err) < 0)
     return;
   sk_log (ctx->log, SK_LOG_INFO, "profile %s (%s) for %s: %zu change%s", sk_profile_name (pol->profile), mode, id,
@@ -157,7 +158,7 @@ sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy 
     return 0;
   if (sk_policy_apply (pol->profile, id, c, &r, err) < 0)
     {
-      log_records (ctx, pol, &r);
+      log_records (ctx, pol, id, &r);
       return -1;
     }
   log_report (ctx, pol, id, &r);
@@ -174,7 +175,7 @@ sk_runtime_policy_apply_process (const struct sk_context *ctx, struct sk_runtime
     return 0;
   if (sk_policy_apply_process (pol->profile, id, p, &r, err) < 0)
     {
-      log_records (ctx, pol, &r);
+      log_records (ctx, pol, id, &r);
       return -1;
     }
   log_report (ctx, pol, id, &r);

@@ -339,13 +339,14 @@ test_report_renderers (void)
   /* A path with a quote and a backslash must still give valid JSON. */
   SK_CHECK (policy_record (&(struct policy_ctx){ .r = &r }, SK_CHANGE_ADD, "mounts", "X", "a \"q\" \\ b", "ok", &err)
             == 0);
-  SK_CHECK (sk_policy_report_json (&r, "default", "enforce", &json, &len, &err) == 0);
+  SK_CHECK (sk_policy_report_json (&r, "web1", "default", "enforce", &json, &len, &err) == 0);
   SK_CHECK (json != NULL && strlen (json) == len);
   for (char *line = json, *nl; line != NULL && *line != '\0'; line = nl + 1, lines++)
     {
       char errbuf[128];
       yajl_val v;
       const char *kind[] = { "kind", NULL }, *field[] = { "field", NULL }, *profile[] = { "profile", NULL };
+      const char *container[] = { "container", NULL };
 
       nl = strchr (line, '\n');
       SK_CHECK (nl != NULL);
@@ -357,6 +358,7 @@ test_report_renderers (void)
       SK_CHECK (YAJL_IS_STRING (yajl_tree_get (v, kind, yajl_t_string)));
       SK_CHECK (YAJL_IS_STRING (yajl_tree_get (v, field, yajl_t_string)));
       SK_CHECK_STR (json_str (v, profile), "default");
+      SK_CHECK_STR (json_str (v, container), "web1");
       if (lines + 1 == r.n)
         {
           const char *asked[] = { "asked", NULL };
@@ -365,7 +367,7 @@ test_report_renderers (void)
       yajl_tree_free (v);
     }
   SK_CHECK (lines == r.n);
-  SK_CHECK (sk_policy_report_json (&empty, "default", "enforce", &none, &len, &err) == 0 && len == 0);
+  SK_CHECK (sk_policy_report_json (&empty, "web1", "default", "enforce", &none, &len, &err) == 0 && len == 0);
   SK_CHECK (sk_policy_report_text (&r, &text, &err) == 0);
   SK_CHECK_CONTAINS (text, "clamp  process.capabilities.bounding: CAP_DAC_READ_SEARCH");
   SK_CHECK_CONTAINS (text, " -> removed (CapabilityBoundingSet)\n");
