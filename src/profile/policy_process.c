@@ -154,16 +154,7 @@ clamp_rlimit (struct policy_ctx *x, int index, sk_error_t *err)
 char *
 policy_mcs_level (const char *container_id)
 {
-  /* 1024 categories give 1024*1023/2 pairs c<a>,c<b> with a < b. */
-  uint64_t idx = sk_id_hash (container_id, UINT64_C (0x6d6373)) % (1024u * 1023u / 2u);
-  unsigned a = 0;
-  char *out = NULL;
-
-  while (idx >= 1023u - a)
-    idx -= 1023u - a++;
-  if (asprintf (&out, "s0:c%u,c%u", a, a + 1 + (unsigned) idx) < 0)
-    return NULL;
-  return out;
+  return sk_selinux_mcs_level (sk_id_hash (container_id, UINT64_C (0x6d6373)));
 }
 
 /* Set *LABEL to WANT (recording under FIELD). */
@@ -197,9 +188,14 @@ policy_selinux (struct policy_ctx *x, sk_error_t *err)
     return 0;
   level = p->selinux_level == NULL || strcmp (p->selinux_level, "auto") == 0 ? policy_mcs_level (x->id)
                                                                               : strdup (p->selinux_level);
-  if (level == NULL || asprintf (&proc, "system_u:system_r:%s:%s", p->selinux_type, level) < 0
-      || asprintf (&mnt, "system_u:object_r:%s:%s",
-                   p->selinux_mount_type != NULL ? p->selinux_mount_type : "container_file_t", level) < 0)
+  if (level != NULL)
+    {
+      proc = sk_selinux_label_compose ("system_u", "system_r", p->selinux_type, level);
+      mnt = sk_selinux_label_compose ("system_u", "object_r",
+                                      p->selinux_mount_type != NULL ? p->selinux_mount_type : "container_file_t",
+                                      level);
+    }
+  if (proc == NULL || mnt == NULL)
     return sk_error_set (err, ENOMEM, "SELinux label");
   if (x->c->process != NULL && set_label (x, &x->c->process->selinux_label, "process.selinuxLabel", proc, err) < 0)
     return -1;

@@ -9,6 +9,7 @@
 #include "stockade/error.h"
 #include "stockade/oci_config.h"
 #include "stockade/profile.h"
+#include "stockade/selinux_label.h"
 
 /* Unset tri-state and numeric settings: "the profile says nothing". */
 #define SK_UNSET (-1)
@@ -253,7 +254,8 @@ int policy_fs (struct policy_ctx *x, sk_error_t *err);       /* rootfs, paths, b
 int policy_ns (struct policy_ctx *x, sk_error_t *err);       /* namespaces, userns */
 int policy_linux_misc (struct policy_ctx *x, sk_error_t *err); /* devices, pids, sysctl, hooks */
 
-/* SELinux level for SELinuxLevel=auto ("s0:cA,cB"), malloc'd. */
+/* SELinuxLevel=auto: the level of the MCS pair the container id hashes to
+ * ("s0:cA,cB", malloc'd; see stockade/selinux_label.h). */
 char *policy_mcs_level (const char *container_id);
 
 /* type "bind" or a bind/rbind option (policy_fs.c) */
