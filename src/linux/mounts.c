@@ -2,6 +2,7 @@
 #include "stockade/cleanup.h"
 #include "stockade/linux/safe_path.h"
 #include "stockade/mount_opts.h"
+#include "stockade/selinux_label.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +85,7 @@ fs_mount_tree (const char *type, const char *source, char *const *fs_options, co
       if (r < 0)
         return sk_error_set (err, errno, "%s.options: `%s` not accepted by %s", where, fs_options[i], type);
     }
+  /* As a key of its own, the label is not split at its commas: no quotes. */
   if (mount_label != NULL && fsconfig (fsfd, FSCONFIG_SET_STRING, "context", mount_label, 0) < 0)
     return sk_error_set (err, errno, "%s: mount label `%s`", where, mount_label);
   if (fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -247,8 +249,7 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
   else
     {
       /* Labels only apply to filesystems that take a context= option. */
-      const char *label = (strcmp (type, "tmpfs") == 0 || strcmp (type, "mqueue") == 0
-                           || strcmp (type, "devpts") == 0) ? env->mount_label : NULL;
+      const char *label = sk_selinux_fs_takes_context (type) ? env->mount_label : NULL;
       bool copy_up = o.tmpcopyup && strcmp (type, "tmpfs") == 0;
       /* A read-only tmpfs is filled first, then made read-only. */
       uint64_t attrs = copy_up ? o.attr_set & ~(uint64_t) MOUNT_ATTR_RDONLY : o.attr_set;

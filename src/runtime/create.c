@@ -42,6 +42,7 @@ struct create_job
   struct sk_cgroup *cg;
   struct sk_seccomp *seccomp;
   struct sk_runtime_policy policy;
+  struct sk_lsm lsm;
 };
 
 /* On failure nothing may stay behind: processes, state directory. */
@@ -77,6 +78,7 @@ create_job_release (struct create_job *j)
   sk_seccomp_free (j->seccomp);
   j->seccomp = NULL;
   sk_runtime_policy_clear (&j->policy);
+  sk_lsm_release (&j->lsm);
 }
 
 static int
@@ -339,6 +341,18 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
     }
 }
 
+/* Which security modules apply here; refused before anything exists. */
+static int
+prepare_lsm (const struct sk_context *ctx, struct create_job *j, const struct oci_config *c, sk_error_t *err)
+{
+  const char *const *ro = NULL, *const *rw = NULL;
+
+  if (j->policy.profile != NULL)
+    sk_profile_landlock (j->policy.profile, &ro, &rw);
+  return sk_lsm_prepare (ctx->log, c->process, c->linux_cfg != NULL ? c->linux_cfg->mount_label : NULL, ro, rw,
+                         &j->lsm, err);
+}
+
 static int
 spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_config *c, const char *bundle,
        const char *rootfs, const struct sk_create_opts *o, sk_error_t *err)
@@ -351,6 +365,7 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
     .new_ns_flags = sk_ns_new_flags (c->linux_cfg),
     .no_pivot = o->no_pivot,
     .preserve_fds = o->preserve_fds,
+    .lsm = j->lsm,
   };
   int one = 1;
 
@@ -413,7 +428,8 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   cleanup_config struct oci_config *c = NULL;
   cleanup_free char *bundle = NULL, *rootfs = NULL, *config_path = NULL, *config_data = NULL;
   struct create_job j
-      = { .sd = { .dirfd = -1 }, .sync = { -1, -1 }, .fifo_fd = -1, .console_fd = -1, .console_master = -1 };
+      = { .sd = { .dirfd = -1 }, .sync = { -1, -1 }, .fifo_fd = -1, .console_fd = -1, .console_master = -1,
+          .lsm = { .proc_fd = -1 } };
   size_t config_len;
   bool pid_file_written = false;
   int r;
@@ -436,14 +452,15 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       sk_runtime_policy_clear (&j.policy);
       return -1;
     }
-  if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, o, console_master != NULL, rootfs, err) < 0)
+  if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, o, console_master != NULL, rootfs, err) < 0
+      || prepare_lsm (ctx, &j, c, err) < 0)
     {
-      sk_runtime_policy_clear (&j.policy);
+      create_job_release (&j);
       return -1;
     }
   if (sk_statedir_create (ctx->root, id, &j.sd, err) < 0)
     {
-      sk_runtime_policy_clear (&j.policy);
+      create_job_release (&j);
       return -1;
     }
   j.sd_created = true;

@@ -30,6 +30,7 @@ struct exec_child
   const struct sk_caps *caps;
   const struct sk_seccomp *seccomp;
   const struct sk_seccomp *profile_seccomp;
+  const struct sk_lsm *lsm;
   unsigned int preserve_fds;
   int ns_fds[OCI_NS__COUNT];
   int sync_fd;
@@ -195,7 +196,8 @@ exec_child_main (const struct exec_child *x)
     goto fail;
   if (x->console_fd >= 0)
     close (x->console_fd);
-  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->profile_seccomp, x->sync_fd, &exe, &err) < 0)
+  if (sk_init_finish_process (x->p, x->caps, x->preserve_fds, x->seccomp, x->profile_seccomp, x->lsm, x->sync_fd,
+                              &exe, &err) < 0)
     goto fail;
   if (sk_sync_write (x->sync_fd, SK_SYNC_READY) < 0 || sk_sync_read (x->sync_fd, &m, &err) < 0
       || m.type != SK_SYNC_COMMIT)
@@ -350,6 +352,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   struct relay r = { .master = -1, .sigfd = -1, .stdin_open = true };
   struct sk_caps caps;
   __attribute__ ((cleanup (sk_runtime_policy_clear))) struct sk_runtime_policy pol = { 0 };
+  __attribute__ ((cleanup (sk_lsm_release))) struct sk_lsm lsm = { .proc_fd = -1 };
   cleanup_cgroup struct sk_cgroup *cg = NULL;
   struct sk_seccomp *filter = NULL;
   struct exec_ctx e = { 0 };
@@ -376,6 +379,15 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
       || sk_runtime_policy_apply_process (ctx, &pol, id, c->process, err) < 0)
     return -1;
   x.profile_seccomp = pol.filter;
+  /* The same Landlock domain as the init's, from the same profile. */
+  {
+    const char *const *ro = NULL, *const *rw = NULL;
+    if (pol.profile != NULL)
+      sk_profile_landlock (pol.profile, &ro, &rw);
+    if (sk_lsm_prepare (ctx->log, c->process, NULL, ro, rw, &lsm, err) < 0)
+      return -1;
+    x.lsm = &lsm;
+  }
   if (c->process->terminal && o->detach && o->console_socket == NULL)
     return sk_error_set (err, 0, "process.terminal: a detached exec needs --console-socket to receive its pty");
   if (c->process->capabilities != NULL)

@@ -132,7 +132,7 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
     return -1;
   env.rootfd = rootfd;
   env.cgroupns = has_new_ns (a, CLONE_NEWCGROUP);
-  env.mount_label = l ? l->mount_label : NULL;
+  env.mount_label = a->lsm.mount_label; /* NULL where SELinux is off */
   for (size_t i = 0; i < c->n_mounts; i++)
     if (sk_mount_entry (&env, &c->mounts[i], i, err) < 0)
       return -1;
@@ -179,10 +179,24 @@ load_seccomp (const struct sk_seccomp *f, int sync_fd, sk_error_t *err)
   return sk_sync_expect (sync_fd, SK_SYNC_SECCOMP_DONE, NULL, err);
 }
 
+/* Landlock, then both seccomp filters: the filters may forbid the Landlock
+ * calls, so they come last. */
+static int
+confine (const struct sk_lsm *lsm, const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
+         int sync_fd, sk_error_t *err)
+{
+  if (lsm != NULL && sk_landlock_apply (lsm->landlock_abi, lsm->landlock_ro, lsm->landlock_rw, err) < 0)
+    return -1;
+  /* Two stacked filters: the kernel applies the stricter answer of both. */
+  if (load_seccomp (seccomp, sync_fd, err) < 0 || load_seccomp (profile_seccomp, sync_fd, err) < 0)
+    return -1;
+  return 0;
+}
+
 int
 sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
                         const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
-                        int sync_fd, char **exe, sk_error_t *err)
+                        const struct sk_lsm *lsm, int sync_fd, char **exe, sk_error_t *err)
 {
   if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0
       || sk_process_set_scheduler (p, err) < 0 || sk_process_set_io_priority (p, err) < 0)
@@ -196,11 +210,14 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
    * filters may forbid prctl(2): a runtime that dies before COMMIT is
    * noticed on the sync socket instead (end of stream: exit). */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while
-   * we still have it (as runc does); the rest must then be allowed by it. */
-  /* Two stacked filters: the kernel applies the stricter answer of both. */
-  if (!p->no_new_privileges
-      && (load_seccomp (seccomp, sync_fd, err) < 0 || load_seccomp (profile_seccomp, sync_fd, err) < 0))
+  /* Taken by the next execve; written while we are root (the attr files of
+   * a non-dumpable process belong to root). */
+  if (sk_lsm_set_exec_labels (lsm, err) < 0)
+    return -1;
+  /* Without no_new_privs, Landlock and loading a filter need CAP_SYS_ADMIN:
+   * do both while we still have it (as runc does for seccomp); the rest must
+   * then be allowed by them. */
+  if (!p->no_new_privileges && confine (lsm, seccomp, profile_seccomp, sync_fd, err) < 0)
     return -1;
   if (caps != NULL && sk_caps_drop_bounding (caps, err) < 0)
     return -1;
@@ -212,9 +229,8 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
     return sk_error_set (err, errno, "process.noNewPrivileges");
   if (sk_process_prepare_fds (preserve_fds, err) < 0)
     return -1;
-  /* As late as possible: everything above may use what the filter forbids. */
-  if (p->no_new_privileges
-      && (load_seccomp (seccomp, sync_fd, err) < 0 || load_seccomp (profile_seccomp, sync_fd, err) < 0))
+  /* As late as possible: everything above may use what they forbid. */
+  if (p->no_new_privileges && confine (lsm, seccomp, profile_seccomp, sync_fd, err) < 0)
     return -1;
   return 0;
 }
@@ -251,7 +267,7 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
   if (sk_process_set_personality (a->cfg->linux_cfg, err) < 0)
     return -1;
   return sk_init_finish_process (a->cfg->process, a->has_caps ? &a->caps : NULL, a->preserve_fds, a->seccomp,
-                                 a->profile_seccomp, a->sync_fd, exe, err);
+                                 a->profile_seccomp, &a->lsm, a->sync_fd, exe, err);
 }
 
 /* Runs as the container's init (pid 1 of a new pid namespace). */

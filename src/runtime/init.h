@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "stockade/linux/caps.h"
+#include "stockade/linux/lsm.h"
 #include "stockade/linux/seccomp.h"
 #include "stockade/log.h"
 #include "stockade/oci_config.h"
@@ -39,14 +40,17 @@ struct sk_init_args
   mode_t caller_umask;           /* for createContainer hooks */
   bool no_pivot;
   unsigned int preserve_fds;
+  struct sk_lsm lsm;             /* what sk_lsm_prepare decided applies */
 };
 
 /* Steps shared by the init and `exec`, in the order the kernel forces:
- * rlimits, oom score, cwd, bounding set, uid/gid, final capabilities,
- * no_new_privs, executable lookup, fd hygiene.  caps may be NULL. */
+ * rlimits, oom score, cwd, executable lookup, SELinux/AppArmor exec labels,
+ * bounding set, uid/gid, final capabilities, no_new_privs, fd hygiene,
+ * Landlock, seccomp (Landlock and seccomp before the bounding set when
+ * no_new_privs is off: they need CAP_SYS_ADMIN then).  caps may be NULL. */
 int sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps, unsigned int preserve_fds,
                             const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
-                            int sync_fd, char **exe, sk_error_t *err);
+                            const struct sk_lsm *lsm, int sync_fd, char **exe, sk_error_t *err);
 /* Allocate the pty and send its master to console_fd, or to the parent over
  * sync_fd when console_fd < 0. */
 int sk_init_hand_over_terminal (const struct oci_process *p, bool mount_console, int console_fd, int sync_fd,
