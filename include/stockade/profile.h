@@ -115,11 +115,29 @@ void sk_policy_report_clear (struct sk_policy_report *r);
 int sk_policy_apply (const struct sk_profile *p, const char *container_id, struct oci_config *c,
                      struct sk_policy_report *r, sk_error_t *err);
 
+/* Where SELinux is on, SELinuxLevel=auto must not give a pair already in
+ * use to a second container.  `create` passes IN_USE, the levels processes
+ * on the host run with (NULL-terminated): the pair the id hashes to is then
+ * probed forward past them.  `exec` passes FIXED, the level the container's
+ * init runs with, so every process of a container shares one level. */
+struct sk_mcs_hint
+{
+  const char *const *in_use;
+  const char *fixed;
+};
+/* sk_policy_apply with a hint (MCS NULL: the id's hash alone). */
+int sk_policy_apply_mcs (const struct sk_profile *p, const char *container_id, const struct sk_mcs_hint *mcs,
+                         struct oci_config *c, struct sk_policy_report *r, sk_error_t *err);
+/* The profile sets SELinuxContext= with SELinuxLevel=auto (or unset). */
+bool sk_profile_selinux_auto_level (const struct sk_profile *p);
+
 /* The same for `exec --process`: the process-side directives only
  * (capabilities, NoNewPrivileges, rlimits, the SELinux process label), with
  * the same modes.  Fields in the report are "process.*". */
 int sk_policy_apply_process (const struct sk_profile *p, const char *container_id, struct oci_process *process,
                              struct sk_policy_report *r, sk_error_t *err);
+int sk_policy_apply_process_mcs (const struct sk_profile *p, const char *container_id, const struct sk_mcs_hint *mcs,
+                                 struct oci_process *process, struct sk_policy_report *r, sk_error_t *err);
 
 /* JSON lines for a SIEM, one object per change:
  * {"container":..,"profile":..,"mode":..,"kind":"clamp","field":..,"directive":..,"asked":..,"result":..}

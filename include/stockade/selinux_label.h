@@ -24,6 +24,10 @@
  * bytes.  WHAT names the config field in the message. */
 int sk_selinux_label_check (const char *label, const char *what, sk_error_t *err);
 
+/* The level part of LABEL (after the third ':'), pointing into LABEL; NULL
+ * when the label has none. */
+const char *sk_selinux_label_level (const char *label);
+
 /* "USER:ROLE:TYPE:LEVEL", malloc'd; NULL on OOM. */
 char *sk_selinux_label_compose (const char *user, const char *role, const char *type, const char *level);
 

@@ -38,6 +38,17 @@ sk_selinux_label_check (const char *label, const char *what, sk_error_t *err)
   return 0;
 }
 
+const char *
+sk_selinux_label_level (const char *label)
+{
+  const char *s = label;
+
+  for (int i = 0; s != NULL && i < 3; i++)
+    if ((s = strchr (s, ':')) != NULL)
+      s++;
+  return s != NULL && *s != '\0' ? s : NULL;
+}
+
 char *
 sk_selinux_label_compose (const char *user, const char *role, const char *type, const char *level)
 {

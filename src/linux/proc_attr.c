@@ -59,3 +59,26 @@ sk_procfs_write_self (int procfd, const char *rel, const char *value)
     return -errno;
   return (size_t) n == len ? 0 : -EIO;
 }
+
+ssize_t
+sk_procfs_read (int procfd, const char *rel, char *buf, size_t size)
+{
+  struct open_how how = {
+    .flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+  };
+  cleanup_close int fd = (int) syscall (SYS_openat2, procfd, rel, &how, sizeof how);
+  ssize_t n;
+
+  if (fd < 0)
+    return -errno;
+  do
+    n = read (fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -errno;
+  while (n > 0 && (buf[n - 1] == '\0' || buf[n - 1] == '\n'))
+    n--;
+  buf[n] = '\0';
+  return n;
+}

@@ -171,22 +171,42 @@ apply (struct policy_ctx *x, const policy_area *areas, size_t n, sk_error_t *err
 }
 
 int
+sk_policy_apply_mcs (const struct sk_profile *p, const char *container_id, const struct sk_mcs_hint *mcs,
+                     struct oci_config *c, struct sk_policy_report *r, sk_error_t *err)
+{
+  struct policy_ctx x = { .p = p, .id = container_id, .mcs = mcs, .c = c, .r = r };
+
+  return apply (&x, all_areas, sizeof all_areas / sizeof all_areas[0], err);
+}
+
+int
 sk_policy_apply (const struct sk_profile *p, const char *container_id, struct oci_config *c,
                  struct sk_policy_report *r, sk_error_t *err)
 {
-  struct policy_ctx x = { .p = p, .id = container_id, .c = c, .r = r };
+  return sk_policy_apply_mcs (p, container_id, NULL, c, r, err);
+}
 
-  return apply (&x, all_areas, sizeof all_areas / sizeof all_areas[0], err);
+int
+sk_policy_apply_process_mcs (const struct sk_profile *p, const char *container_id, const struct sk_mcs_hint *mcs,
+                             struct oci_process *process, struct sk_policy_report *r, sk_error_t *err)
+{
+  /* A config holding only the process: the process areas touch nothing
+   * else (process_only keeps SELinux off linux.mountLabel). */
+  struct oci_config c = { .process = process };
+  struct policy_ctx x = { .p = p, .id = container_id, .mcs = mcs, .c = &c, .r = r, .process_only = true };
+
+  return apply (&x, process_areas, sizeof process_areas / sizeof process_areas[0], err);
 }
 
 int
 sk_policy_apply_process (const struct sk_profile *p, const char *container_id, struct oci_process *process,
                          struct sk_policy_report *r, sk_error_t *err)
 {
-  /* A config holding only the process: the process areas touch nothing
-   * else (process_only keeps SELinux off linux.mountLabel). */
-  struct oci_config c = { .process = process };
-  struct policy_ctx x = { .p = p, .id = container_id, .c = &c, .r = r, .process_only = true };
+  return sk_policy_apply_process_mcs (p, container_id, NULL, process, r, err);
+}
 
-  return apply (&x, process_areas, sizeof process_areas / sizeof process_areas[0], err);
+bool
+sk_profile_selinux_auto_level (const struct sk_profile *p)
+{
+  return p->selinux_type != NULL && (p->selinux_level == NULL || strcmp (p->selinux_level, "auto") == 0);
 }

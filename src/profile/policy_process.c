@@ -152,9 +152,15 @@ clamp_rlimit (struct policy_ctx *x, int index, sk_error_t *err)
 }
 
 char *
-policy_mcs_level (const char *container_id)
+policy_mcs_level (const char *container_id, const struct sk_mcs_hint *mcs)
 {
-  return sk_selinux_mcs_level (sk_id_hash (container_id, UINT64_C (0x6d6373)));
+  uint64_t idx = sk_id_hash (container_id, UINT64_C (0x6d6373)) % SK_MCS_PAIRS;
+
+  if (mcs != NULL && mcs->fixed != NULL)
+    return strdup (mcs->fixed);
+  if (mcs != NULL)
+    idx = sk_selinux_mcs_probe (idx, mcs->in_use);
+  return idx < SK_MCS_PAIRS ? sk_selinux_mcs_level (idx) : NULL;
 }
 
 /* Set *LABEL to WANT (recording under FIELD). */
@@ -186,7 +192,7 @@ policy_selinux (struct policy_ctx *x, sk_error_t *err)
 
   if (p->selinux_type == NULL)
     return 0;
-  level = p->selinux_level == NULL || strcmp (p->selinux_level, "auto") == 0 ? policy_mcs_level (x->id)
+  level = p->selinux_level == NULL || strcmp (p->selinux_level, "auto") == 0 ? policy_mcs_level (x->id, x->mcs)
                                                                               : strdup (p->selinux_level);
   if (level != NULL)
     {

@@ -233,6 +233,7 @@ struct policy_ctx
 {
   const struct sk_profile *p;
   const char *id;
+  const struct sk_mcs_hint *mcs; /* NULL: SELinuxLevel=auto is the id's hash alone */
   struct oci_config *c;
   struct sk_policy_report *r;
   bool apply;        /* mutate the config (enforce; strict once nothing is clamped) */
@@ -254,9 +255,10 @@ int policy_fs (struct policy_ctx *x, sk_error_t *err);       /* rootfs, paths, b
 int policy_ns (struct policy_ctx *x, sk_error_t *err);       /* namespaces, userns */
 int policy_linux_misc (struct policy_ctx *x, sk_error_t *err); /* devices, pids, sysctl, hooks */
 
-/* SELinuxLevel=auto: the level of the MCS pair the container id hashes to
- * ("s0:cA,cB", malloc'd; see stockade/selinux_label.h). */
-char *policy_mcs_level (const char *container_id);
+/* SELinuxLevel=auto: MCS->fixed, else the pair the container id hashes to,
+ * probed past MCS->in_use ("s0:cA,cB", malloc'd; see stockade/selinux_label.h).
+ * NULL on OOM or when every pair is in use. */
+char *policy_mcs_level (const char *container_id, const struct sk_mcs_hint *mcs);
 
 /* type "bind" or a bind/rbind option (policy_fs.c) */
 bool mount_is_bind (const struct oci_mount *m);

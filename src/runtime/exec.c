@@ -376,7 +376,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   /* The profile the container was created under also bounds what an exec
    * may ask for (--cap, --process). */
   if (sk_runtime_policy_load (ctx, s->profile ? s->profile : "none", &pol, err) < 0
-      || sk_runtime_policy_apply_process (ctx, &pol, id, c->process, err) < 0)
+      || sk_runtime_policy_apply_process (ctx, &pol, id, s->pid, c->process, err) < 0)
     return -1;
   x.profile_seccomp = pol.filter;
   /* The same Landlock domain as the init's, from the same profile. */

@@ -1,6 +1,7 @@
 #include "policy.h"
 #include "stockade-config.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/lsm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -148,15 +149,50 @@ log_report (const struct sk_context *ctx, const struct sk_runtime_policy *pol, c
     sk_log (ctx->log, SK_LOG_INFO, "  %s", line);
 }
 
+/* SELinuxLevel=auto where SELinux is on: the levels running processes hold
+ * (create) or the level of the container's init (exec, INIT > 0).  Nothing
+ * is read where it is off: the labels are not applied then. */
+static int
+mcs_hint (const struct sk_profile *p, pid_t init, char ***in_use, char **fixed, struct sk_mcs_hint *hint,
+          sk_error_t *err)
+{
+  cleanup_close int procfd = -1;
+
+  if (!sk_profile_selinux_auto_level (p) || !sk_selinux_enabled ())
+    return 0;
+  procfd = sk_procfs_open_root (err);
+  if (procfd < 0)
+    return sk_error_wrap (err, "SELinuxLevel=auto");
+  if (init > 0)
+    {
+      if (sk_selinux_level_of (procfd, init, fixed, err) < 0)
+        return sk_error_wrap (err, "SELinuxLevel=auto: the container's level");
+      hint->fixed = *fixed;
+    }
+  else
+    {
+      if (sk_selinux_levels_in_use (procfd, in_use, err) < 0)
+        return sk_error_wrap (err, "SELinuxLevel=auto");
+      hint->in_use = (const char *const *) *in_use;
+    }
+  return 1;
+}
+
 int
 sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
                          struct oci_config *c, sk_error_t *err)
 {
   cleanup_policy_report struct sk_policy_report r = { 0 };
+  cleanup_strv char **in_use = NULL;
+  cleanup_free char *fixed = NULL;
+  struct sk_mcs_hint hint = { 0 };
+  int have;
 
   if (pol->profile == NULL)
     return 0;
-  if (sk_policy_apply (pol->profile, id, c, &r, err) < 0)
+  if ((have = mcs_hint (pol->profile, 0, &in_use, &fixed, &hint, err)) < 0)
+    return -1;
+  if (sk_policy_apply_mcs (pol->profile, id, have ? &hint : NULL, c, &r, err) < 0)
     {
       log_records (ctx, pol, id, &r);
       return -1;
@@ -167,13 +203,19 @@ sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy 
 
 int
 sk_runtime_policy_apply_process (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
-                                 struct oci_process *p, sk_error_t *err)
+                                 pid_t init, struct oci_process *p, sk_error_t *err)
 {
   cleanup_policy_report struct sk_policy_report r = { 0 };
+  cleanup_strv char **in_use = NULL;
+  cleanup_free char *fixed = NULL;
+  struct sk_mcs_hint hint = { 0 };
+  int have;
 
   if (pol->profile == NULL)
     return 0;
-  if (sk_policy_apply_process (pol->profile, id, p, &r, err) < 0)
+  if ((have = mcs_hint (pol->profile, init, &in_use, &fixed, &hint, err)) < 0)
+    return -1;
+  if (sk_policy_apply_process_mcs (pol->profile, id, have ? &hint : NULL, p, &r, err) < 0)
     {
       log_records (ctx, pol, id, &r);
       return -1;

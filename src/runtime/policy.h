@@ -26,12 +26,14 @@ int sk_runtime_policy_load (const struct sk_context *ctx, const char *name, stru
  * sk_conf_choose_profile) and load it. */
 int sk_runtime_policy_choose (const struct sk_context *ctx, const struct oci_config *c,
                               struct sk_runtime_policy *pol, sk_error_t *err);
-/* Merge into the whole config (create) and log the report. */
+/* Merge into the whole config (create) and log the report.  Where SELinux
+ * is on, SELinuxLevel=auto avoids the levels running processes hold. */
 int sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
                              struct oci_config *c, sk_error_t *err);
-/* Merge into an exec'd process only. */
+/* Merge into an exec'd process only; INIT is the container's init (its
+ * SELinux level is the exec's under SELinuxLevel=auto). */
 int sk_runtime_policy_apply_process (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
-                                     struct oci_process *p, sk_error_t *err);
+                                     pid_t init, struct oci_process *p, sk_error_t *err);
 void sk_runtime_policy_clear (struct sk_runtime_policy *pol);
 
 #endif

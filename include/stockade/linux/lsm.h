@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "stockade/error.h"
 #include "stockade/log.h"
@@ -48,6 +49,10 @@ int sk_procfs_open_root (sk_error_t *err);
  * checked to be a procfs file.  Returns 0 or -errno (no message: callers
  * choose fallbacks by errno). */
 int sk_procfs_write_self (int procfd, const char *rel, const char *value);
+/* Read PROCFD/REL (same resolution, no procfs check: callers may pass a
+ * copy for tests) into BUF, NUL-terminated, trailing NULs and newlines
+ * dropped.  Returns the length or -errno. */
+ssize_t sk_procfs_read (int procfd, const char *rel, char *buf, size_t size);
 
 /* ---- SELinux (selinux.c) ---- */
 
@@ -56,6 +61,12 @@ int sk_procfs_write_self (int procfd, const char *rel, const char *value);
  * every run of the binary). */
 bool sk_selinux_enabled (void);
 int sk_selinux_set_exec_label (int procfd, const char *label, sk_error_t *err);
+/* Every distinct MCS level the processes under PROCFD (a procfs root) run
+ * with or will exec with (attr/current, attr/exec), NULL-terminated and
+ * malloc'd: what SELinuxLevel=auto must avoid. */
+int sk_selinux_levels_in_use (int procfd, char ***out, sk_error_t *err);
+/* The level process PID runs with (malloc'd). */
+int sk_selinux_level_of (int procfd, pid_t pid, char **out, sk_error_t *err);
 
 /* ---- AppArmor (apparmor.c) ---- */
 

@@ -49,6 +49,17 @@ test_compose (void)
 }
 
 static void
+test_label_level (void)
+{
+  SK_CHECK_STR (sk_selinux_label_level ("system_u:system_r:container_t:s0:c1,c2"), "s0:c1,c2");
+  SK_CHECK_STR (sk_selinux_label_level ("u:r:t:s0-s0:c0.c1023"), "s0-s0:c0.c1023");
+  SK_CHECK (sk_selinux_label_level ("u:r:t") == NULL);
+  SK_CHECK (sk_selinux_label_level ("u:r:t:") == NULL);
+  SK_CHECK (sk_selinux_label_level ("kernel") == NULL);
+  SK_CHECK (sk_selinux_label_level (NULL) == NULL);
+}
+
+static void
 check_level (uint64_t index, const char *want)
 {
   cleanup_free char *got = sk_selinux_mcs_level (index);
@@ -145,6 +156,7 @@ main (void)
 {
   SK_RUN (test_label_check);
   SK_RUN (test_compose);
+  SK_RUN (test_label_level);
   SK_RUN (test_mcs_level);
   SK_RUN (test_mcs_level_is_a_bijection);
   SK_RUN (test_mcs_probe);

@@ -7,6 +7,8 @@
 #include "stockade/linux/lsm.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -247,6 +249,80 @@ test_apparmor_write_without_apparmor (void)
   SK_CHECK_CONTAINS (sk_error_msg (&err), "process.apparmorProfile: cannot change to profile \"stockade-test\"");
 }
 
+static void
+put_attr (const char *base, const char *pid, const char *attr, const char *label)
+{
+  size_t len = strlen (label) + 1; /* the NUL the kernel writes too */
+  char path[256];
+  FILE *f;
+
+  snprintf (path, sizeof path, "%s/%s/attr", base, pid);
+  SK_CHECK (mkdir (path, 0755) == 0 || errno == EEXIST);
+  strcat (path, "/");
+  strcat (path, attr);
+  f = fopen (path, "w");
+  SK_CHECK (f != NULL);
+  if (f != NULL)
+    {
+      SK_CHECK (fwrite (label, 1, len, f) == len);
+      fclose (f);
+    }
+}
+
+static void
+put (const char *base, const char *pid, const char *label)
+{
+  put_attr (base, pid, "current", label);
+}
+
+/* A directory laid out like /proc: numeric entries with attr/current. */
+static void
+test_selinux_levels (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  char base[] = "/tmp/sk-proc-XXXXXX", dir[64];
+  const char *pids[] = { "1", "22", "333", "4444", "self", "0x5" };
+  cleanup_close int fd = -1;
+  cleanup_strv char **levels = NULL;
+  cleanup_free char *one = NULL;
+
+  SK_CHECK (mkdtemp (base) != NULL);
+  for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
+    {
+      snprintf (dir, sizeof dir, "%s/%s", base, pids[i]);
+      SK_CHECK (mkdir (dir, 0755) == 0);
+    }
+  /* As the kernel writes them: a trailing NUL, sometimes a newline. */
+  put (base, "1", "system_u:system_r:container_t:s0:c1,c2");
+  put (base, "22", "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023\n");
+  put (base, "333", "system_u:system_r:container_t:s0:c1,c2");
+  put (base, "4444", "kernel");
+  put (base, "self", "system_u:system_r:container_t:s0:c9,c10");
+  put (base, "0x5", "system_u:system_r:container_t:s0:c11,c12");
+  /* A created container's init: its level is still only its exec label. */
+  put_attr (base, "4444", "exec", "system_u:system_r:container_t:s0:c3,c4");
+  fd = open (base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  SK_CHECK (fd >= 0 && sk_selinux_levels_in_use (fd, &levels, &err) == 0);
+  SK_CHECK (levels != NULL && sk_strv_len (levels) == 3);
+  {
+    int seen = 0;
+    for (size_t i = 0; levels != NULL && levels[i] != NULL; i++)
+      seen |= (strcmp (levels[i], "s0:c1,c2") == 0 ? 1 : 0) | (strcmp (levels[i], "s0-s0:c0.c1023") == 0 ? 2 : 0)
+              | (strcmp (levels[i], "s0:c3,c4") == 0 ? 4 : 0);
+    SK_CHECK (seen == 7);
+  }
+  SK_CHECK (sk_selinux_level_of (fd, 22, &one, &err) == 0);
+  SK_CHECK_STR (one, "s0-s0:c0.c1023");
+  SK_CHECK (sk_selinux_level_of (fd, 4444, &one, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "process 4444 runs as \"kernel\", which has no level");
+  SK_CHECK (sk_selinux_level_of (fd, 999, &one, &err) < 0);
+  {
+    char cmd[96];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", base);
+    SK_CHECK (system (cmd) == 0);
+  }
+}
+
 int
 main (void)
 {
@@ -256,5 +332,6 @@ main (void)
   SK_RUN (test_landlock_apply);
   SK_RUN (test_prepare);
   SK_RUN (test_apparmor_write_without_apparmor);
+  SK_RUN (test_selinux_levels);
   return sk_test_done ();
 }

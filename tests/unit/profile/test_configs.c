@@ -502,14 +502,14 @@ test_selinux_auto_level (void)
                                                    "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,"
                                                    "\"gid\":0}}}");
   cleanup_policy_report struct sk_policy_report r = { 0 };
-  cleanup_free char *a = policy_mcs_level ("abc"), *b = policy_mcs_level ("abc"), *want = NULL;
+  cleanup_free char *a = policy_mcs_level ("abc", NULL), *b = policy_mcs_level ("abc", NULL), *want = NULL;
 
   SK_CHECK_STR (a, b);
   for (int i = 0; i < 32; i++)
     {
       char id[32];
       snprintf (id, sizeof id, "container-%d", i);
-      levels[i] = policy_mcs_level (id);
+      levels[i] = policy_mcs_level (id, NULL);
       SK_CHECK (levels[i] != NULL && mcs_level_valid (levels[i]));
       for (int j = 0; j < i; j++)
         SK_CHECK (strcmp (levels[i], levels[j]) != 0);
@@ -520,6 +520,41 @@ test_selinux_auto_level (void)
   SK_CHECK (asprintf (&want, "system_u:system_r:container_t:%s", a) > 0);
   SK_CHECK (c != NULL && c->process->selinux_label != NULL && strcmp (c->process->selinux_label, want) == 0);
   SK_CHECK (c != NULL && c->linux_cfg != NULL && strstr (c->linux_cfg->mount_label, ":container_file_t:s0:c") != NULL);
+}
+
+/* With SELinux on, create probes past the levels in use and exec takes the
+ * init's level. */
+static void
+test_selinux_level_hints (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  cleanup_profile struct sk_profile *p = tu_profile (&t, "SELinuxContext=container_t\n", &err);
+  cleanup_profile struct sk_profile *fixed = tu_profile (&t, "SELinuxContext=container_t\nSELinuxLevel=s0:c5,c6\n",
+                                                         &err);
+  const char *cfg = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],"
+                    "\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}}}";
+  cleanup_config struct oci_config *c = tu_config (cfg);
+  cleanup_config struct oci_config *d = tu_config (cfg);
+  cleanup_policy_report struct sk_policy_report r = { 0 }, r2 = { 0 };
+  cleanup_free char *own = policy_mcs_level ("abc", NULL), *next = NULL;
+  const char *in_use[] = { own, NULL };
+  struct sk_mcs_hint create_hint = { .in_use = in_use }, exec_hint = { .fixed = "s0:c7,c8" };
+  struct oci_process *pr = c != NULL ? c->process : NULL;
+
+  SK_CHECK (p != NULL && fixed != NULL && c != NULL && d != NULL && own != NULL);
+  if (p == NULL || fixed == NULL || c == NULL || d == NULL || own == NULL)
+    return;
+  SK_CHECK (sk_profile_selinux_auto_level (p) && !sk_profile_selinux_auto_level (fixed));
+  /* The id's own pair is taken: the next one along is used, for both labels. */
+  SK_CHECK (sk_policy_apply_mcs (p, "abc", &create_hint, d, &r, &err) == 0);
+  SK_CHECK (asprintf (&next, ":%s", own) > 0);
+  SK_CHECK (d->process->selinux_label != NULL && strstr (d->process->selinux_label, next) == NULL);
+  SK_CHECK (d->process->selinux_label != NULL && strstr (d->process->selinux_label, ":container_t:s0:c") != NULL);
+  SK_CHECK (d->linux_cfg != NULL && d->linux_cfg->mount_label != NULL
+            && strcmp (strrchr (d->linux_cfg->mount_label, ':'), strrchr (d->process->selinux_label, ':')) == 0);
+  /* exec: the init's level, whatever the hash says. */
+  SK_CHECK (sk_policy_apply_process_mcs (p, "abc", &exec_hint, pr, &r2, &err) == 0);
+  SK_CHECK_STR (pr->selinux_label, "system_u:system_r:container_t:s0:c7,c8");
 }
 
 static void
@@ -582,6 +617,7 @@ main (int argc, char **argv)
   SK_RUN (test_exposure);
   SK_RUN (test_seccomp_object);
   SK_RUN (test_selinux_auto_level);
+  SK_RUN (test_selinux_level_hints);
   SK_RUN (test_userns_range);
   SK_RUN (test_kernel_side_accessors);
   tu_done (&t);
