@@ -60,6 +60,19 @@ landlock_bundle() {
   [[ $(cat "$BUNDLE/rootfs/srv/rw/new") == y ]]
 }
 
+@test "landlock: applied too when noNewPrivileges is false (before the capability drop)" {
+  is_stockade || skip "Landlock profiles are Stockade's"
+  landlock_available || skip "no Landlock in this kernel"
+  landlock_bundle 'grep NoNewPrivs /proc/self/status; cat /srv/secret/file; echo x > /srv/ro/file; echo y > /srv/rw/n && echo rw-ok'
+  update_config '.process.noNewPrivileges = false'
+  run_rt --profile "$LL_PROFILE" run -b "$BUNDLE" "$(cid llnnp)"
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} == $'NoNewPrivs:\t0' ]]
+  [[ $output != *secret-data* && ${lines[-1]} == rw-ok ]]
+  stderr_has "can't open '/srv/secret/file': Permission denied"
+  stderr_has "can't create /srv/ro/file: Permission denied"
+}
+
 @test "landlock: an exec'd process gets the same domain as the init" {
   is_stockade || skip "Landlock profiles are Stockade's"
   landlock_available || skip "no Landlock in this kernel"
