@@ -130,6 +130,14 @@ linux_rest (struct sbuf *b, const struct oci_config *c, const struct sk_profile 
   sbuf_printf (b, "hooks (run as host root): %zu\n", hooks);
   sbuf_printf (b, "SELinux label: %s\n",
                c->process != NULL && c->process->selinux_label != NULL ? c->process->selinux_label : "none");
+  if (l != NULL && l->mount_label != NULL)
+    {
+      /* The option as runc would write it; where SELinux is off it is skipped. */
+      cleanup_error sk_error_t bad = NULL;
+      cleanup_free char *opt = NULL;
+      sbuf_printf (b, "SELinux mount option (tmpfs, mqueue, devpts): %s\n",
+                   sk_selinux_mount_data (NULL, l->mount_label, &opt, &bad) == 0 ? opt : sk_error_msg (&bad));
+    }
   if (p != NULL && sk_profile_landlock (p, &ro, &rw))
     {
       cleanup_free char *r1 = strv_join ((char *const *) ro, " "), *r2 = strv_join ((char *const *) rw, " ");

@@ -552,6 +552,14 @@ test_selinux_level_hints (void)
   SK_CHECK (d->process->selinux_label != NULL && strstr (d->process->selinux_label, ":container_t:s0:c") != NULL);
   SK_CHECK (d->linux_cfg != NULL && d->linux_cfg->mount_label != NULL
             && strcmp (strrchr (d->linux_cfg->mount_label, ':'), strrchr (d->process->selinux_label, ':')) == 0);
+  {
+    /* `check` shows the mount option as runc writes it, the level quoted. */
+    cleanup_free char *text = NULL, *want = NULL;
+    SK_CHECK (sk_policy_exposure_text (d, p, &text, &err) == 0);
+    SK_CHECK (asprintf (&want, "SELinux mount option (tmpfs, mqueue, devpts): context=\"%s\"\n",
+                        d->linux_cfg->mount_label) > 0);
+    SK_CHECK_CONTAINS (text, want);
+  }
   /* exec: the init's level, whatever the hash says. */
   SK_CHECK (sk_policy_apply_process_mcs (p, "abc", &exec_hint, pr, &r2, &err) == 0);
   SK_CHECK_STR (pr->selinux_label, "system_u:system_r:container_t:s0:c7,c8");
