@@ -25,7 +25,7 @@ die() { echo "demo.sh: $*" >&2; exit 1; }
 
 # --- build ---------------------------------------------------------------------
 PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
-  libselinux1-dev scdoc busybox-static jq)
+  scdoc busybox-static jq)
 if [[ $install -eq 1 ]]; then
   missing=()
   for p in "${PACKAGES[@]}"; do
