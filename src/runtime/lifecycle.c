@@ -206,7 +206,16 @@ sk_container_delete (const struct sk_context *ctx, const char *id, bool force, s
   const char *status;
 
   if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0)
-    return -1;
+    {
+      /* runc: deleting a container that is already gone with --force
+       * succeeds; containerd's shim calls it again after every exit. */
+      if (force && *err != NULL && (*err)->status == ENOENT)
+        {
+          sk_error_release (err);
+          return 0;
+        }
+      return -1;
+    }
   if (load_state (&sd, &s, err) < 0 && !force)
     return -1;
   sk_error_release (err);

@@ -157,6 +157,14 @@ create_bad_id() {
   stderr_has 'not exist|no such|not found'
 }
 
+@test "delete --force: an unknown ID succeeds silently (runc; containerd's shim relies on it)" {
+  run_rt delete --force no-such-container
+  [[ $status -eq 0 ]] || fail "delete --force of an unknown ID exited $status"
+  [[ -z $stderr ]] || fail "delete --force of an unknown ID printed: $stderr"
+  run_rt delete --force ../escape
+  assert_one_line_error
+}
+
 @test "kill: an unknown ID fails" {
   run_rt kill no-such-container KILL
   assert_one_line_error
