@@ -204,6 +204,13 @@ set_userns_range (struct parse_state *st, const struct directive *d, const struc
   (void) d;
   if (copy == NULL)
     return sk_error_set (err, ENOMEM, "%s", l->file);
+  if (*l->value == '\0')
+    {
+      /* Back to the built-in range, so a profile that includes one with a
+       * range can turn PrivateUsers=require off again. */
+      p->userns_range_set = false;
+      return 0;
+    }
   colon = strchr (copy, ':');
   if (colon == NULL)
     return bad_value (err, l, "expected START:COUNT (host uids)");

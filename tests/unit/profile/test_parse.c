@@ -213,6 +213,14 @@ test_include (void)
   SK_CHECK (p == NULL);
   SK_CHECK_CONTAINS (sk_error_msg (&err), "t.profile:1: Include=nonesuch");
   SK_CHECK_CONTAINS (sk_error_msg (&err), "nonesuch.profile not found");
+  /* A profile that includes default (PrivateUsers=require with a range)
+   * turns the user namespace off with an empty PrivateUsersRange=. */
+  p = PARSE ("Include=default\nPrivateUsersRange=\nPrivateUsers=allow\n");
+  SK_CHECK (p != NULL && !p->userns_range_set && sk_profile_private_users (p) == SK_PRIVATE_USERS_ALLOW);
+  sk_profile_free (p);
+  p = PARSE ("Include=default\nPrivateUsers=allow\n");
+  SK_CHECK (p == NULL);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "PrivateUsersRange= needs PrivateUsers=require");
 }
 
 static void
