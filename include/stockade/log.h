@@ -22,8 +22,9 @@ struct sk_log
   bool debug;    /* --debug: include debug lines */
 };
 
-/* Errors, warnings and info records also go to stderr (plain text) when a log file is set,
- * so a human running the CLI sees them; everything goes to the file. */
+/* Without a log file every record goes to stderr.  With one, everything goes
+ * to the file and only errors also to stderr (plain text), as runc does:
+ * under an engine the runtime's stderr is the container's. */
 void sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 

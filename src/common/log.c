@@ -104,11 +104,14 @@ sk_log (const struct sk_log *log, enum sk_log_level level, const char *fmt, ...)
       line = sk_log_format_line (log->json, level, msg, when);
       if (line != NULL)
         write_all (log->file_fd, line);
-      /* info records (the profile summary) are for the operator too */
-      if (level <= SK_LOG_INFO)
+      /* As runc: with a log file only the error also goes to stderr.  An
+       * engine hands the runtime the container's own stdio (containerd's
+       * shim, conmon), so anything more would land in the application's
+       * stderr (`docker logs`). */
+      if (level == SK_LOG_ERROR)
         {
           cleanup_free char *text = NULL;
-          if (asprintf (&text, "stockade: %s%s\n", level == SK_LOG_WARNING ? "warning: " : "", msg) >= 0)
+          if (asprintf (&text, "stockade: %s\n", msg) >= 0)
             write_all (STDERR_FILENO, text);
         }
       return;

@@ -162,6 +162,24 @@ help_works() {
   json_true -s 'map(select(.level == "error")) | .[0].time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' "$log"
 }
 
+@test "--log FILE: the profile's report goes to the file, not to the container's stderr (runc)" {
+  is_stockade || skip "profiles are Stockade's"
+  make_bundle sh -c 'echo out; echo err >&2'
+  local id log=$BATS_TEST_TMPDIR/log.json profile=$REPO_ROOT/tests/lib/profiles/engine.profile
+  id=$(cid logfile)
+  # An engine runs `create` with the container's own stdio and --log.
+  run_rt --profile "$profile" --log "$log" --log-format json run -b "$BUNDLE" "$id"
+  [[ $status -eq 0 ]]
+  [[ $output == out ]] || fail "stdout: $output"
+  [[ $stderr == err ]] || fail "the container's stderr has more than its own line: $stderr"
+  json_true -s 'map(select(.level == "info" and (.msg | test("profile engine \\(enforce\\)")))) | length == 1' "$log"
+  # Without --log the operator sees the report on stderr.
+  id=$(cid nolog)
+  run_rt --profile "$profile" run -b "$BUNDLE" "$id"
+  [[ $status -eq 0 ]]
+  stderr_has '^stockade: profile engine \(enforce\) for '
+}
+
 @test "state of an unknown container fails" {
   run_rt state no-such-container
   assert_failed_with_message
