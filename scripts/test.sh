@@ -70,6 +70,8 @@ fi
 # --- dependencies ------------------------------------------------------------
 PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
   libselinux1-dev scdoc bats busybox-static jq iproute2 util-linux)
+# The engines that tests/integration/engine-*.bats start (privately).
+PACKAGES+=(containerd docker.io podman)
 
 if [[ $install -eq 1 ]]; then
   missing=()
@@ -79,8 +81,19 @@ if [[ $install -eq 1 ]]; then
   if [[ ${#missing[@]} -gt 0 ]]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-      >"$logdir/apt.log" 2>&1; then
+    # The engine packages would start the host's containerd and dockerd
+    # services; the tests start their own.  policy-rc.d keeps apt from
+    # starting any service during this install.
+    policy_rc=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      policy_rc=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' >"$policy_rc" && chmod 0755 "$policy_rc"
+    fi
+    apt_ok=1
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+      >"$logdir/apt.log" 2>&1 || apt_ok=0
+    [[ -z $policy_rc ]] || rm -f "$policy_rc"
+    if [[ $apt_ok -eq 0 ]]; then
       cat "$logdir/apt.log"
       echo "test.sh: installing packages failed" >&2
       failed=$((failed + 1))
@@ -163,8 +176,11 @@ fi
 say "integration tests (bats): ${bats_files[*]}"
 # Bounded so a hung container cannot eat CI's time; bats prints each failing
 # test's output as "# " lines right after its "not ok".
+export STOCKADE_TEST_RUN_ID=$logdir
 timeout -k 30 1500 bats --tap "${bats_files[@]}" 2>&1 | tee "$logdir/bats.tap"
 bats_rc=${PIPESTATUS[0]}
+# Engine daemons of a bats run that died before its teardown_file.
+tests/lib/engine-cleanup.sh "$STOCKADE_TEST_RUN_ID"
 count_tap "$logdir/bats.tap"
 if [[ $bats_rc -ne 0 ]] && ! grep -qE '^not ok [0-9]+' "$logdir/bats.tap"; then
   echo "test.sh: bats exited $bats_rc without a failing test (timeout or error)" >&2

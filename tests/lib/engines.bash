@@ -40,6 +40,8 @@ engine_setup_file() {
   # Short: unix socket paths must stay under 108 bytes.
   ENGINE_DIR=$(mktemp -d "/tmp/sk-$1.XXXXXX")
   chmod 0711 "$ENGINE_DIR"
+  # scripts/test.sh cleans up after its own run if bats dies (engine-cleanup.sh).
+  echo "${STOCKADE_TEST_RUN_ID:-}" >"$ENGINE_DIR/.run-id"
   export ENGINE_DIR
 }
 
