@@ -159,8 +159,10 @@ sk_container_kill (const struct sk_context *ctx, const char *id, int sig, bool a
 
   if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0 || load_state (&sd, &s, err) < 0)
     return -1;
+  /* runc's words: containerd's shim recognises "container not running"
+   * (and "does not exist") and treats the kill as done, not as a failure. */
   if (s == NULL || !sk_state_pid_alive (s))
-    return sk_error_set (err, 0, "container \"%s\" is not running", id);
+    return sk_error_set (err, 0, "cannot signal container \"%s\": container not running", id);
   if (all && s->cgroup_path != NULL)
     {
       cleanup_cgroup struct sk_cgroup *cg = NULL;

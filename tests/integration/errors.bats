@@ -151,6 +151,21 @@ create_bad_id() {
   [[ $(container_status "$id") == stopped ]]
 }
 
+@test "kill: a stopped container fails with runc's words (containerd's shim matches them)" {
+  make_bundle sh -c 'exit 0'
+  local id
+  id=$(cid killstopped)
+  create_container "$id"
+  rt start "$id"
+  wait_for_status "$id" stopped
+  run_rt kill "$id" KILL
+  assert_one_line_error
+  # The shim's checkKillError turns these into "process already finished".
+  stderr_has 'container not running'
+  run_rt kill no-such-container KILL
+  stderr_has 'does not exist'
+}
+
 @test "delete: an unknown ID fails" {
   run_rt delete no-such-container
   assert_one_line_error
