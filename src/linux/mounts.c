@@ -112,9 +112,82 @@ host_has_cgroup_v1 (void)
   return stat ("/sys/fs/cgroup/cgroup.controllers", &st) < 0;
 }
 
+/* Whether the names of a /proc/self/cgroup line ("cpu,cpuacct",
+ * "name=systemd") are all among a v1 superblock's options. */
+static bool
+names_in_opts (const char *names, const char *super_opts)
+{
+  cleanup_free char *copy = strdup (names);
+  char *save = NULL;
+  size_t n = 0;
+
+  if (copy == NULL)
+    return false;
+  for (char *c = strtok_r (copy, ",", &save); c != NULL; c = strtok_r (NULL, ",", &save), n++)
+    {
+      const char *o = super_opts;
+      size_t len = strlen (c);
+      bool found = false;
+
+      while (!found && (o = strstr (o, c)) != NULL)
+        {
+          found = (o == super_opts || o[-1] == ',') && (o[len] == ',' || o[len] == '\0');
+          o += len;
+        }
+      if (!found)
+        return false;
+    }
+  return n > 0;
+}
+
+/* This process's cgroup in the hierarchy mounted with FSTYPE and SUPER_OPTS
+ * (from /proc/self/cgroup: "/" inside a cgroup namespace, the host path
+ * without one), or NULL when it is not listed. */
+static char *
+own_cgroup_path (const char *fstype, const char *super_opts)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+
+  if (f == NULL)
+    return NULL;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *names = strchr (line, ':'), *path;
+
+      if (names == NULL || (path = strchr (++names, ':')) == NULL)
+        continue;
+      *path++ = '\0';
+      path[strcspn (path, "\n")] = '\0';
+      if (strcmp (fstype, "cgroup2") == 0 ? *names == '\0' : names_in_opts (names, super_opts))
+        return strdup (path);
+    }
+  return NULL;
+}
+
+/* A fresh cgroup mount shows the whole hierarchy unless the container has a
+ * cgroup namespace.  Without one, show only the container's own cgroup, as
+ * runc does: a detached clone of that subdirectory replaces the mount (the
+ * host's other cgroups stay out of sight, and memory.limit_in_bytes at the
+ * top is the container's limit). */
+static int
+own_cgroup_subtree (int mnt, const char *fstype, const char *super_opts, const char *where, sk_error_t *err)
+{
+  cleanup_free char *path = own_cgroup_path (fstype, super_opts);
+  int sub;
+
+  if (path == NULL || strcmp (path, "/") == 0)
+    return mnt;
+  sub = open_tree (mnt, path + 1, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (sub < 0)
+    sk_error_set (err, errno, "%s: the container's cgroup `%s`", where, path);
+  close (mnt);
+  return sub;
+}
+
 /* cgroup v1 (and the hybrid layout): a tmpfs with one fresh cgroup mount per
- * host hierarchy.  Inside a cgroup namespace each mount shows only the
- * container's subtree. */
+ * host hierarchy, each showing only the container's cgroup. */
 static int
 mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int target, uint64_t attrs,
                       const char *where, sk_error_t *err)
@@ -166,6 +239,8 @@ mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int targ
         sub = fs_mount_tree ("cgroup2", "cgroup2", NULL, NULL, attrs, where, err);
       else
         continue;
+      if (sub >= 0)
+        sub = own_cgroup_subtree (sub, fstype, super_opts, where, err);
       if (sub < 0)
         {
           /* Without a cgroup namespace a fresh v1 mount may be refused for a
@@ -197,6 +272,8 @@ mount_cgroup (const struct sk_mount_env *env, const char *dest, int target, cons
   if (host_has_cgroup_v1 ())
     return mount_cgroup_v1_tree (env, dest, target, o->attr_set, where, err);
   tree = fs_mount_tree ("cgroup2", "cgroup2", NULL, NULL, o->attr_set, where, err);
+  if (tree >= 0)
+    tree = own_cgroup_subtree (tree, "cgroup2", "", where, err);
   if (tree < 0)
     return -1;
   {

@@ -104,6 +104,20 @@ assert_cgroups_exist() {
   [[ ${lines[1]} -eq $((48 * MiB)) ]]
 }
 
+@test "no cgroup namespace: the cgroup mount shows only the container's own cgroup (runc; Docker on v1)" {
+  make_bundle sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max;
+    [ -e /sys/fs/cgroup/memory/stockade ] && echo host-tree-visible; touch /sys/fs/cgroup/pids/x 2>&1; true'
+  remove_namespace cgroup
+  update_config '.linux.resources.memory = {limit: $l} | .linux.resources.pids = {limit: 50}' \
+    --argjson l $((40 * MiB))
+  run_ctr nscgmount
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} -eq $((40 * MiB)) ]] || fail "memory.limit_in_bytes inside: ${lines[0]}"
+  [[ ${lines[1]} == 50 ]] || fail "pids.max inside: ${lines[1]}"
+  ! grep -q host-tree-visible <<<"$output" || fail "the host's cgroup tree is visible"
+  grep -q 'Read-only file system' <<<"$output"
+}
+
 @test "memory: a process allocating past the limit is OOM-killed and run exits 137" {
   # 32 MiB of memory and no swap (swap limit = memory limit).  The init is
   # tail reading 200 MiB without a newline from a pipe, so it must hold all
