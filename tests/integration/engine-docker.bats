@@ -25,7 +25,7 @@ setup_file() {
     }}' >"$d/daemon.json"
   dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" \
     -H "unix://$d/docker.sock" --pidfile "$d/docker.pid" --storage-driver overlay2 \
-    --iptables=false --ip-masq=false --bridge=none >"$d/dockerd.log" 2>&1 3>&- &
+    --iptables=false --ip-masq=false --ip-forward=false --bridge=none >"$d/dockerd.log" 2>&1 3>&- &
   echo $! >"$d/dockerd.pid.self"
   if ! wait_for_socket "$d/docker.sock" "$!" 30 ||
     ! timeout 20 docker -H "unix://$d/docker.sock" version >/dev/null 2>&1; then
