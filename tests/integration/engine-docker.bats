@@ -88,7 +88,10 @@ docker_status_is() {
   [[ $status -eq 3 ]] || fail "docker run exited $status, want the container's 3"
   [[ $output == "hello"$'\n'"pid 1" ]] || fail "unexpected output: $output"
   run_docker run --rm --runtime stockade --network none "$IMAGE" true
-  [[ $status -eq 0 ]]
+  [[ $status -eq 0 ]]  # With a terminal (the runtime's --console-socket).
+  run_engine_tty docker run --rm -t --runtime stockade --network none "$IMAGE" sh -c 'tty; exit 5'
+  [[ $status -eq 5 ]] || fail "run -t exited $status, want 5"
+  output_has '^/dev/pts/[0-9]+$'
 }
 
 @test "docker: detached run, exec with and without -t, top, pause/unpause, stats" {
@@ -132,6 +135,25 @@ docker_status_is() {
   [[ $status -eq 0 ]]
   [[ $(docker inspect -f '{{.State.ExitCode}}' "$NAME") == 0 ]]
   run_docker rm "$NAME"
+  [[ $status -eq 0 ]]
+}
+
+@test "docker: --memory and --pids-limit apply, show inside, and docker update changes them" {
+  run_docker run -d --name "$NAME" --runtime stockade --network none --memory 64m --pids-limit 50 \
+    "$IMAGE" sleep 1000
+  [[ $status -eq 0 ]]
+  poll 10 docker_status_is "$NAME" running
+  # Docker on cgroup v1 gives no cgroup namespace: the container's cgroup
+  # mount must still show its own limits, not the host's root.
+  run_docker exec "$NAME" cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+  [[ $status -eq 0 ]]
+  [[ $output == "$((64 * 1024 * 1024))"$'\n'"50" ]] || fail "limits inside: $output"
+  # `docker update` is the runtime's `update --resources -`.
+  run_docker update --memory 96m --memory-swap 192m --pids-limit 60 "$NAME"
+  [[ $status -eq 0 ]]
+  run_docker exec "$NAME" cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+  [[ $output == "$((96 * 1024 * 1024))"$'\n'"60" ]] || fail "limits after docker update: $output"
+  run_docker rm -f "$NAME"
   [[ $status -eq 0 ]]
 }
 

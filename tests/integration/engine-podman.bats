@@ -109,7 +109,10 @@ pm_status_is() {
   [[ $status -eq 3 ]] || fail "podman run exited $status, want the container's 3"
   [[ $output == "hello"$'\n'"pid 1" ]] || fail "unexpected output: $output"
   run_pm none run --rm --network none "$IMAGE" true
-  [[ $status -eq 0 ]]
+  [[ $status -eq 0 ]]  # With a terminal (the runtime's --console-socket).
+  run_engine_tty podman $(pm_globals) --runtime-flag profile=none run --rm -t --network none "$IMAGE" sh -c 'tty; exit 5'
+  [[ $status -eq 5 ]] || fail "run -t exited $status, want 5"
+  output_has '^/dev/pts/[0-9]+$'
 }
 
 @test "podman: detached run, exec with and without -t, top, pause/unpause, stop, rm" {
