@@ -16,6 +16,7 @@ struct sk_mount_opts
   uint64_t propagation;      /* MS_PRIVATE | MS_SHARED | MS_SLAVE | MS_UNBINDABLE, 0: unchanged */
   bool propagation_recursive;
   bool idmap;                /* idmap / ridmap (runtime-spec 1.2) */
+  bool ridmap;               /* ridmap: the idmap applies to the whole rbind tree */
   bool tmpcopyup;
   /* Filesystem options handed to fsconfig(), NULL-terminated: "k=v" strings are
    * FSCONFIG_SET_STRING, bare words FSCONFIG_SET_FLAG (incl. sb flags such as

@@ -145,6 +145,7 @@ sk_mount_opts_parse (char *const *options, const char *where, struct sk_mount_op
         case OPT_IDMAP:
         case OPT_RIDMAP:
           out->idmap = true;
+          out->ridmap = e->kind == OPT_RIDMAP;
           break;
         case OPT_TMPCOPYUP:
           out->tmpcopyup = true;

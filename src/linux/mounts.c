@@ -309,8 +309,8 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
           o.bind = true;
         }
     }
-  if (o.idmap)
-    return sk_error_set (err, ENOTSUP, "%s.options: idmapped mounts are not supported yet", where);
+  if ((o.idmap || m->n_uid_mappings > 0 || m->n_gid_mappings > 0) && (env->trees == NULL || env->trees[index] < 0))
+    return sk_error_set (err, EPROTO, "%s: idmapped mount was not prepared by the runtime", where);
 
   if (o.bind && !source_is_dir (m->source))
     target = sk_mkfile_in_root (env->rootfd, m->destination, 0644, where, err);
@@ -319,7 +319,9 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
   if (target < 0)
     return sk_error_wrap (err, "%s.destination", where);
 
-  if (o.bind)
+  if (env->trees != NULL && env->trees[index] >= 0)
+    tree = steal_fd (&env->trees[index]); /* idmapped, flags already set */
+  else if (o.bind)
     tree = bind_mount_tree (m, &o, where, err);
   else if (strcmp (type, "cgroup") == 0)
     return mount_cgroup (env, m->destination, target, &o, where, err);

@@ -150,22 +150,30 @@ format_map (const struct oci_id_mapping *m, size_t n)
 }
 
 int
-sk_userns_write_maps (pid_t pid, const struct oci_linux *l, bool deny_setgroups, sk_error_t *err)
+sk_userns_write_id_maps (pid_t pid, const struct oci_id_mapping *uid, size_t n_uid, const struct oci_id_mapping *gid,
+                         size_t n_gid, bool deny_setgroups, const char *where, sk_error_t *err)
 {
-  cleanup_free char *uids = format_map (l->uid_mappings, l->n_uid_mappings);
-  cleanup_free char *gids = format_map (l->gid_mappings, l->n_gid_mappings);
+  cleanup_free char *uids = format_map (uid, n_uid);
+  cleanup_free char *gids = format_map (gid, n_gid);
 
   if (uids == NULL || gids == NULL)
     return sk_error_set (err, ENOMEM, "user namespace maps");
-  if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
-    return sk_error_set (err, 0, "linux.uidMappings/gidMappings: required with a new user namespace");
   if (deny_setgroups && write_proc_file (pid, "setgroups", "deny", err) < 0)
     return -1;
   if (write_proc_file (pid, "uid_map", uids, err) < 0)
-    return sk_error_wrap (err, "linux.uidMappings");
+    return sk_error_wrap (err, "%s.uidMappings", where);
   if (write_proc_file (pid, "gid_map", gids, err) < 0)
-    return sk_error_wrap (err, "linux.gidMappings");
+    return sk_error_wrap (err, "%s.gidMappings", where);
   return 0;
+}
+
+int
+sk_userns_write_maps (pid_t pid, const struct oci_linux *l, bool deny_setgroups, sk_error_t *err)
+{
+  if (l->n_uid_mappings == 0 || l->n_gid_mappings == 0)
+    return sk_error_set (err, 0, "linux.uidMappings/gidMappings: required with a new user namespace");
+  return sk_userns_write_id_maps (pid, l->uid_mappings, l->n_uid_mappings, l->gid_mappings, l->n_gid_mappings,
+                                  deny_setgroups, "linux", err);
 }
 
 int

@@ -31,7 +31,7 @@ propagation_flags (const char *name)
 }
 
 int
-sk_rootfs_prepare (const char *rootfs, const char *propagation, sk_error_t *err)
+sk_rootfs_prepare (const char *rootfs, const char *propagation, int tree, sk_error_t *err)
 {
   unsigned long flags = propagation_flags (propagation);
   int fd;
@@ -43,7 +43,13 @@ sk_rootfs_prepare (const char *rootfs, const char *propagation, sk_error_t *err)
     flags = MS_SLAVE | MS_REC;
   if (mount (NULL, "/", NULL, flags, NULL) < 0)
     return sk_error_set (err, errno, "linux.rootfsPropagation: set propagation of /");
-  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+  if (tree >= 0)
+    {
+      /* The idmapped clone the runtime prepared goes on top of the path. */
+      if (move_mount (tree, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return sk_error_set (err, errno, "root.path: attach idmapped rootfs on `%s`", rootfs);
+    }
+  else if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return sk_error_set (err, errno, "root.path: bind `%s`", rootfs);
   fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -51,20 +57,21 @@ sk_rootfs_prepare (const char *rootfs, const char *propagation, sk_error_t *err)
   return fd;
 }
 
+/* By fd: the path to the rootfs may not be searchable by the container's
+ * (unprivileged) host uid. */
 static int
-pivot_into (const char *rootfs, sk_error_t *err)
+pivot_into (int rootfd, sk_error_t *err)
 {
   cleanup_close int oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-  cleanup_close int newroot = open (rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 
-  if (oldroot < 0 || newroot < 0)
-    return sk_error_set (err, errno, "root.path: open for pivot_root");
-  if (fchdir (newroot) < 0)
+  if (oldroot < 0)
+    return sk_error_set (err, errno, "root.path: open / for pivot_root");
+  if (fchdir (rootfd) < 0)
     return sk_error_set (err, errno, "root.path: chdir");
   /* pivot_root(".", ".") stacks the old root on top of the new one; detaching
    * it then leaves only the container's tree, with no directory needed. */
   if (syscall (SYS_pivot_root, ".", ".") < 0)
-    return sk_error_set (err, errno, "pivot_root into `%s`", rootfs);
+    return sk_error_set (err, errno, "pivot_root into the rootfs");
   if (fchdir (oldroot) < 0)
     return sk_error_set (err, errno, "chdir to old root");
   /* Keep the detach from propagating to the host's mounts. */
@@ -78,12 +85,12 @@ pivot_into (const char *rootfs, sk_error_t *err)
 }
 
 static int
-move_into (const char *rootfs, sk_error_t *err)
+move_into (int rootfd, sk_error_t *err)
 {
-  if (chdir (rootfs) < 0)
-    return sk_error_set (err, errno, "root.path: chdir `%s`", rootfs);
-  if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
-    return sk_error_set (err, errno, "--no-pivot: move `%s` to /", rootfs);
+  if (fchdir (rootfd) < 0)
+    return sk_error_set (err, errno, "root.path: chdir");
+  if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
+    return sk_error_set (err, errno, "--no-pivot: move the rootfs to /");
   if (chroot (".") < 0)
     return sk_error_set (err, errno, "--no-pivot: chroot");
   if (chdir ("/") < 0)
@@ -92,9 +99,9 @@ move_into (const char *rootfs, sk_error_t *err)
 }
 
 int
-sk_rootfs_enter (const char *rootfs, bool no_pivot, sk_error_t *err)
+sk_rootfs_enter (int rootfd, bool no_pivot, sk_error_t *err)
 {
-  return no_pivot ? move_into (rootfs, err) : pivot_into (rootfs, err);
+  return no_pivot ? move_into (rootfd, err) : pivot_into (rootfd, err);
 }
 
 int

@@ -6,6 +6,7 @@
  * attached to the first byte of the stream. */
 #include "stockade/linux/seccomp.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/fd_pass.h"
 
 #include <errno.h>
 #include <string.h>
@@ -149,22 +150,9 @@ connect_listener (const char *path, sk_error_t *err)
 static int
 send_with_fd (int sock, const char *msg, size_t len, int passfd, sk_error_t *err)
 {
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  struct iovec iov = { .iov_base = (void *) msg, .iov_len = len };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-  struct cmsghdr *c;
   size_t done = 0;
-  ssize_t r;
+  ssize_t r = sk_send_with_fd (sock, msg, len, passfd);
 
-  memset (cbuf, 0, sizeof cbuf);
-  c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &passfd, sizeof (int));
-  do
-    r = sendmsg (sock, &mh, MSG_NOSIGNAL);
-  while (r < 0 && errno == EINTR);
   if (r < 0)
     return sk_error_set (err, errno, "seccomp listener: send the notify fd");
   for (done = (size_t) r; done < len; done += (size_t) r)

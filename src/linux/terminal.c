@@ -1,5 +1,6 @@
 #include "stockade/linux/terminal.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/fd_pass.h"
 #include "stockade/linux/safe_path.h"
 
 #include <errno.h>
@@ -89,25 +90,9 @@ int
 sk_terminal_send_master (int sockfd, int master, sk_error_t *err)
 {
   char name[64] = "/dev/ptmx";
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  struct iovec iov;
-  struct msghdr mh = { 0 };
-  struct cmsghdr *c;
 
   ptsname_r (master, name, sizeof name);
-  iov.iov_base = name;
-  iov.iov_len = strlen (name);
-  memset (cbuf, 0, sizeof cbuf);
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = cbuf;
-  mh.msg_controllen = sizeof cbuf;
-  c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &master, sizeof (int));
-  if (sendmsg (sockfd, &mh, MSG_NOSIGNAL) < 0)
+  if (sk_send_with_fd (sockfd, name, strlen (name), master) < 0)
     return sk_error_set (err, errno, "--console-socket: send pty master");
   return 0;
 }

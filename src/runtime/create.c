@@ -1,5 +1,6 @@
 #include "create.h"
 #include "hooks.h"
+#include "idmap_trees.h"
 #include "init.h"
 #include "policy.h"
 #include "statedir.h"
@@ -43,6 +44,7 @@ struct create_job
   struct sk_seccomp *seccomp;
   struct sk_runtime_policy policy;
   struct sk_lsm lsm;
+  struct sk_idmap_plan idmap;
 };
 
 /* On failure nothing may stay behind: processes, state directory. */
@@ -79,6 +81,7 @@ create_job_release (struct create_job *j)
   j->seccomp = NULL;
   sk_runtime_policy_clear (&j->policy);
   sk_lsm_release (&j->lsm);
+  sk_idmap_plan_clear (&j->idmap);
 }
 
 static int
@@ -308,6 +311,10 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
           if (sk_sync_send (j->sync[0], SK_SYNC_USERNS_DONE, 0, NULL) < 0)
             return sk_error_set (err, errno, "user namespace maps");
           break;
+        case SK_SYNC_IDMAP_REQ:
+          if (sk_idmap_send_trees (j->sync[0], j->stage1, c, j->bundle, j->rootfs, &j->idmap, err) < 0)
+            return -1;
+          break;
         case SK_SYNC_HELLO:
           j->init = sender;
           /* stage 1 exits right after cloning the init. */
@@ -366,6 +373,8 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
     .no_pivot = o->no_pivot,
     .preserve_fds = o->preserve_fds,
     .lsm = j->lsm,
+    .want_idmap = j->idmap.any,
+    .rootfd = -1,
   };
   int one = 1;
 
@@ -453,7 +462,10 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       return -1;
     }
   if (resolve_paths (o, c, &bundle, &rootfs, err) < 0 || validate_config (c, o, console_master != NULL, rootfs, err) < 0
-      || prepare_lsm (ctx, &j, c, err) < 0)
+      || prepare_lsm (ctx, &j, c, err) < 0
+      || sk_idmap_plan_make (c, rootfs, sk_ns_new_flags (c->linux_cfg),
+                             (sk_ns_listed_flags (c->linux_cfg) & ~sk_ns_new_flags (c->linux_cfg) & CLONE_NEWUSER) != 0,
+                             ctx->log, &j.idmap, err) < 0)
     {
       create_job_release (&j);
       return -1;

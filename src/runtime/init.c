@@ -8,6 +8,7 @@
 #include "stockade/linux/sysctl.h"
 #include "stockade/linux/terminal.h"
 #include "hooks.h"
+#include "idmap_trees.h"
 #include "stockade/oci_state.h"
 #include "sync.h"
 
@@ -121,12 +122,9 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
 {
   const struct oci_config *c = a->cfg;
   const struct oci_linux *l = c->linux_cfg;
-  cleanup_close int rootfd = -1, devnull = -1;
-  struct sk_mount_env env = { 0 };
+  cleanup_close int rootfd = a->rootfd, devnull = -1;
+  struct sk_mount_env env = { .trees = a->mount_trees };
 
-  rootfd = sk_rootfs_prepare (a->rootfs, l ? l->rootfs_propagation : NULL, err);
-  if (rootfd < 0)
-    return -1;
   devnull = open_devnull_tree (err);
   if (devnull < 0)
     return -1;
@@ -142,7 +140,7 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
     return -1;
   if (run_create_hooks (a, err) < 0)
     return -1;
-  if (sk_rootfs_enter (a->rootfs, a->no_pivot, err) < 0)
+  if (sk_rootfs_enter (rootfd, a->no_pivot, err) < 0)
     return -1;
   if (l != NULL && sk_rootfs_set_propagation (l->rootfs_propagation, err) < 0)
     return -1;
@@ -320,10 +318,15 @@ container_init (const struct sk_init_args *a)
   return 127;
 }
 
+/* Stage 1 keeps the host uid it was forked with until the rootfs is bound:
+ * as host root it can reach a rootfs below a directory the container's host
+ * uid may not search (a 0700 bundle). */
 static int
-enter_namespaces (const struct sk_init_args *a, sk_error_t *err)
+enter_namespaces (struct sk_init_args *a, sk_error_t *err)
 {
+  const struct oci_linux *l = a->cfg->linux_cfg;
   int rest = a->new_ns_flags & ~CLONE_NEWUSER;
+  cleanup_close int rootfs_tree = -1;
 
   if (sk_ns_join (a->ns_fds, err) < 0)
     return -1;
@@ -334,20 +337,38 @@ enter_namespaces (const struct sk_init_args *a, sk_error_t *err)
       if (sk_sync_send (a->sync_fd, SK_SYNC_USERNS_MAP, 0, NULL) < 0
           || sk_sync_expect (a->sync_fd, SK_SYNC_USERNS_DONE, NULL, err) < 0)
         return sk_error_wrap (err, "user namespace maps");
-      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-        return sk_error_set (err, errno, "become root in the user namespace");
+    }
+  if (a->want_idmap)
+    {
+      a->mount_trees = malloc ((a->cfg->n_mounts ? a->cfg->n_mounts : 1) * sizeof (int));
+      if (a->mount_trees == NULL)
+        return sk_error_set (err, ENOMEM, "idmapped mounts");
+      for (size_t i = 0; i < a->cfg->n_mounts; i++)
+        a->mount_trees[i] = -1;
+      if (sk_idmap_receive_trees (a->sync_fd, &rootfs_tree, a->mount_trees, a->cfg->n_mounts, err) < 0)
+        return -1;
     }
   if (rest != 0 && unshare (rest) < 0)
     return sk_error_set (err, errno, "create namespaces (flags 0x%x)", rest);
-  if (has_new_ns (a, CLONE_NEWTIME) && sk_timens_write_offsets (a->cfg->linux_cfg, err) < 0)
+  if (has_new_ns (a, CLONE_NEWTIME) && sk_timens_write_offsets (l, err) < 0)
     return -1;
+  if (has_new_ns (a, CLONE_NEWNS))
+    {
+      a->rootfd = sk_rootfs_prepare (a->rootfs, l ? l->rootfs_propagation : NULL, rootfs_tree, err);
+      if (a->rootfd < 0)
+        return -1;
+    }
+  if (has_new_ns (a, CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return sk_error_set (err, errno, "become root in the user namespace");
   return 0;
 }
 
 int
-sk_init_stage1 (const struct sk_init_args *a)
+sk_init_stage1 (const struct sk_init_args *args)
 {
   cleanup_error sk_error_t err = NULL;
+  struct sk_init_args stage = *args; /* stage 1 fills in rootfd and mount_trees for the init */
+  struct sk_init_args *a = &stage;
   sigset_t none;
   pid_t pid;
 

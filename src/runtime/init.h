@@ -1,9 +1,11 @@
 /* The container side of `create`, run in processes forked by the runtime:
  *
  *   stage 1 (plain fork of the runtime): joins namespaces given by path,
- *     unshares the user namespace (the parent writes its maps), unshares the
- *     rest, writes time offsets, then clones the init with CLONE_PARENT (so the
- *     runtime can wait for it) and exits;
+ *     unshares the user namespace (the parent writes its maps), receives the
+ *     idmapped trees the parent prepared, unshares the rest, writes time
+ *     offsets, binds (or attaches the idmapped) rootfs while it still has its
+ *     host uid, becomes root of the user namespace, then clones the init with
+ *     CLONE_PARENT (so the runtime can wait for it) and exits;
  *   init: mounts, devices, pivot_root, paths, process attributes, credentials,
  *     then reports READY and blocks on the exec fifo until `start`.
  *
@@ -41,6 +43,10 @@ struct sk_init_args
   bool no_pivot;
   unsigned int preserve_fds;
   struct sk_lsm lsm;             /* what sk_lsm_prepare decided applies */
+  bool want_idmap;               /* the parent prepares idmapped trees (rootfs and/or mounts) */
+  /* Set by stage 1 for the init: */
+  int rootfd;                    /* O_PATH on the prepared rootfs mount */
+  int *mount_trees;              /* per mounts[] index: idmapped tree or -1; NULL when none */
 };
 
 /* Steps shared by the init and `exec`, in the order the kernel forces:

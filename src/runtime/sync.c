@@ -23,7 +23,13 @@ sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text)
 int
 sk_sync_send_fd (int fd, enum sk_sync_type type, int passfd)
 {
-  struct sk_sync_msg m = { .type = type };
+  return sk_sync_send_fd_num (fd, type, 0, passfd);
+}
+
+int
+sk_sync_send_fd_num (int fd, enum sk_sync_type type, int errnum, int passfd)
+{
+  struct sk_sync_msg m = { .type = type, .errnum = errnum };
   char cbuf[CMSG_SPACE (sizeof (int))];
   struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };

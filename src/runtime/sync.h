@@ -23,6 +23,9 @@ enum sk_sync_type
   SK_SYNC_SECCOMP_DONE,  /* parent -> init/exec: handed to listenerPath */
   SK_SYNC_HOOKS,         /* init -> parent: mounts done, run prestart + createRuntime now */
   SK_SYNC_HOOKS_DONE,    /* parent -> init (errnum: the init's host pid) */
+  SK_SYNC_IDMAP_REQ,     /* stage 1 -> parent: user namespace settled, prepare idmapped trees */
+  SK_SYNC_IDMAP_TREE,    /* parent -> stage 1: detached idmapped mount attached (errnum: mounts[] index, -1: rootfs) */
+  SK_SYNC_IDMAP_DONE,    /* parent -> stage 1: all trees sent */
 };
 
 struct sk_sync_msg
@@ -35,6 +38,7 @@ struct sk_sync_msg
 int sk_sync_send (int fd, enum sk_sync_type type, int errnum, const char *text);
 /* Same, with `passfd` attached as SCM_RIGHTS. */
 int sk_sync_send_fd (int fd, enum sk_sync_type type, int passfd);
+int sk_sync_send_fd_num (int fd, enum sk_sync_type type, int errnum, int passfd);
 /* Receives one message; *sender (optional) gets the sender's pid, *passed
  * (optional) an attached fd or -1.  End of stream is an error ("... exited
  * during setup"). */

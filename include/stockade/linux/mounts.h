@@ -15,6 +15,7 @@ struct sk_mount_env
   int rootfd;           /* O_PATH fd on the container's rootfs mount */
   bool cgroupns;        /* the container has its own cgroup namespace */
   const char *mount_label; /* linux.mountLabel, NULL when none or SELinux is off */
+  int *trees;           /* per mounts[] index: a tree the runtime prepared (taken) or -1; NULL when none */
 };
 
 int sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_t index, sk_error_t *err);

@@ -30,6 +30,11 @@ int sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err);
 /* Written by the parent for the child's new user namespace.  setgroups is
  * denied only when `deny_setgroups` (needed by unprivileged writers). */
 int sk_userns_write_maps (pid_t pid, const struct oci_linux *l, bool deny_setgroups, sk_error_t *err);
+/* The same for any pair of mappings; `where` prefixes the field in errors
+ * ("linux", "mounts[3]"). */
+int sk_userns_write_id_maps (pid_t pid, const struct oci_id_mapping *uid, size_t n_uid,
+                             const struct oci_id_mapping *gid, size_t n_gid, bool deny_setgroups, const char *where,
+                             sk_error_t *err);
 
 /* linux.timeOffsets into /proc/self/timens_offsets, after unshare(CLONE_NEWTIME)
  * and before the first child is created. */

@@ -2,6 +2,7 @@
 #include "sk_test.h"
 #include "stockade/cleanup.h"
 #include "stockade/container_id.h"
+#include "stockade/idmap.h"
 #include "stockade/log.h"
 #include "stockade/mount_opts.h"
 #include "stockade/signals.h"
@@ -122,6 +123,59 @@ test_log_lines (void)
   SK_CHECK_STR (text, "T warning: careful\n");
 }
 
+static void
+test_idmap_rules (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  struct oci_id_mapping ok[] = { { 0, 100000, 65536 }, { 65536, 300000, 10 } };
+  struct oci_id_mapping zero[] = { { 0, 100000, 0 } };
+  struct oci_id_mapping overlap_c[] = { { 0, 100000, 10 }, { 5, 200000, 10 } };
+  struct oci_id_mapping overlap_h[] = { { 0, 100000, 10 }, { 100, 100005, 10 } };
+  struct oci_id_mapping past_end[] = { { 0, 4294967000u, 1000 } };
+  struct oci_mount m = { .destination = "/v", .source = "/s" };
+  struct oci_linux l = { .uid_mappings = ok, .n_uid_mappings = 1, .gid_mappings = ok, .n_gid_mappings = 1 };
+  struct sk_mount_idmap d;
+
+  SK_CHECK (sk_idmap_check (ok, 2, "linux.uidMappings", &err) == 0);
+  SK_CHECK (sk_idmap_check (zero, 1, "mounts[3].uidMappings", &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "mounts[3].uidMappings[0].size");
+  SK_CHECK (sk_idmap_check (overlap_c, 2, "linux.uidMappings", &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "linux.uidMappings[1]: containerID range overlaps");
+  SK_CHECK (sk_idmap_check (overlap_h, 2, "linux.gidMappings", &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "linux.gidMappings[1]: hostID range overlaps");
+  SK_CHECK (sk_idmap_check (past_end, 1, "linux.uidMappings", &err) < 0);
+
+  /* Nothing asked: not idmapped. */
+  SK_CHECK (sk_mount_idmap_decide (&m, 0, true, false, false, false, &d, &err) == 0 && !d.wanted);
+  /* idmap borrows the container's mapping; needs a user namespace. */
+  SK_CHECK (sk_mount_idmap_decide (&m, 2, true, true, false, false, &d, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "mounts[2].options: idmap without");
+  SK_CHECK (sk_mount_idmap_decide (&m, 2, true, false, true, true, &d, &err) == 0);
+  SK_CHECK (d.wanted && d.recursive && d.container_maps);
+  SK_CHECK (sk_mount_idmap_decide (&m, 2, false, true, false, true, &d, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "only supported for bind mounts");
+  /* Own mappings: both arrays, valid, idmap alone even with rbind. */
+  m.uid_mappings = ok;
+  m.n_uid_mappings = 1;
+  SK_CHECK (sk_mount_idmap_decide (&m, 3, true, false, false, false, &d, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "mounts[3].gidMappings: required with uidMappings");
+  m.gid_mappings = zero;
+  m.n_gid_mappings = 1;
+  SK_CHECK (sk_mount_idmap_decide (&m, 3, true, false, false, false, &d, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "mounts[3].gidMappings[0].size");
+  m.gid_mappings = ok;
+  SK_CHECK (sk_mount_idmap_decide (&m, 3, true, false, false, false, &d, &err) == 0);
+  SK_CHECK (d.wanted && !d.recursive && !d.container_maps);
+
+  /* The rootfs rule: idmap unless the rootfs belongs to the mapped root. */
+  SK_CHECK (sk_idmap_host_root (ok, 2) == 100000);
+  SK_CHECK (sk_idmap_host_root (ok + 1, 1) == -1);
+  SK_CHECK (sk_rootfs_wants_idmap (&l, true, 0));
+  SK_CHECK (!sk_rootfs_wants_idmap (&l, true, 100000));
+  SK_CHECK (!sk_rootfs_wants_idmap (&l, false, 0));
+  SK_CHECK (sk_idmap_equal (ok, 1, ok, 1) && !sk_idmap_equal (ok, 2, ok, 1) && !sk_idmap_equal (ok, 1, zero, 1));
+}
+
 int
 main (void)
 {
@@ -131,5 +185,6 @@ main (void)
   SK_RUN (test_mount_opts_bind_and_propagation);
   SK_RUN (test_sysctl_rules);
   SK_RUN (test_log_lines);
+  SK_RUN (test_idmap_rules);
   return sk_test_done ();
 }
