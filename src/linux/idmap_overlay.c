@@ -71,7 +71,7 @@ static int
 add_lower (struct overlay_layers *l, const char *dir, sk_error_t *err)
 {
   if (*dir == '\0')
-    return sk_error_set (err, ENOTSUP, "root.path: overlay with data-only lower layers cannot be rebuilt idmapped");
+    return sk_error_set (err, 0, "root.path: overlay with data-only lower layers cannot be rebuilt idmapped");
   if (l->n_lower == MAX_LAYERS)
     return sk_error_set (err, E2BIG, "root.path: overlay has more than %d lower layers", MAX_LAYERS);
   l->lower[l->n_lower] = strdup (dir);
@@ -125,7 +125,7 @@ parse_super_options (struct overlay_layers *l, char *opts, sk_error_t *err)
       if (strncmp (o, "lowerdir+=", 10) == 0 && parse_lowerdir (l, o + 10, true, err) < 0)
         return -1;
       if (strncmp (o, "datadir+=", 9) == 0)
-        return sk_error_set (err, ENOTSUP, "root.path: overlay with data-only layers cannot be rebuilt idmapped");
+        return sk_error_set (err, 0, "root.path: overlay with data-only layers cannot be rebuilt idmapped");
       if (strncmp (o, "upperdir=", 9) == 0 && (free (l->upper), l->upper = strdup (o + 9)) == NULL)
         return sk_error_set (err, ENOMEM, "root.path");
       if (strncmp (o, "workdir=", 8) == 0 && (free (l->work), l->work = strdup (o + 8)) == NULL)
@@ -174,7 +174,7 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
         }
     }
   if (found == NULL)
-    return sk_error_set (err, ENOTSUP,
+    return sk_error_set (err, 0,
                          "root.path: `%s` lies inside an overlay but is not its mount point: an idmapped rootfs "
                          "cannot be built from it",
                          rootfs);
@@ -185,7 +185,7 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
         || sscanf (sep + 3, "%63s %*s %8191s", fstype, super) != 2)
       return sk_error_set (err, EINVAL, "root.path: cannot parse mountinfo for `%s`", rootfs);
     if (strcmp (fstype, "overlay") != 0)
-      return sk_error_set (err, ENOTSUP, "root.path: `%s` is a %s mount inside an overlay", rootfs, fstype);
+      return sk_error_set (err, 0, "root.path: `%s` is a %s mount inside an overlay", rootfs, fstype);
     l->attrs = mount_attrs (mnt_opts);
     if (parse_super_options (l, super, err) < 0)
       return -1;
@@ -194,10 +194,10 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
     return sk_error_set (err, EINVAL, "root.path: overlay at `%s` shows no lowerdir", rootfs);
   for (size_t i = 0; i < l->n_lower; i++)
     if (l->lower[i][0] != '/')
-      return sk_error_set (err, ENOTSUP, "root.path: overlay layer `%s` is a relative path, cannot rebuild it",
+      return sk_error_set (err, 0, "root.path: overlay layer `%s` is a relative path, cannot rebuild it",
                            l->lower[i]);
   if ((l->upper == NULL) != (l->work == NULL) || (l->upper != NULL && (l->upper[0] != '/' || l->work[0] != '/')))
-    return sk_error_set (err, ENOTSUP, "root.path: overlay upperdir/workdir of `%s` cannot be rebuilt", rootfs);
+    return sk_error_set (err, 0, "root.path: overlay upperdir/workdir of `%s` cannot be rebuilt", rootfs);
   return 0;
 }
 
@@ -228,7 +228,7 @@ build_overlay (const struct overlay_layers *l, int userns_fd, uid_t mounter_uid,
         return sk_error_set (err, ENOMEM, "root.path");
       if ((size_t) (ws - l->work) != strlen (upper_parent) || strncmp (l->work, upper_parent, strlen (upper_parent)) != 0
           || *upper_parent == '\0')
-        return sk_error_set (err, ENOTSUP,
+        return sk_error_set (err, 0,
                              "root.path: overlay upperdir `%s` and workdir `%s` are not in one directory, cannot "
                              "idmap them",
                              l->upper, l->work);
