@@ -57,7 +57,7 @@ sk_mount_idmap_decide (const struct oci_mount *m, size_t index, bool is_bind, bo
   if (sk_idmap_check (m->gid_mappings, m->n_gid_mappings, field, err) < 0)
     return -1;
   if (!has_maps && !has_userns)
-    return sk_error_set (err, EINVAL,
+    return sk_error_set (err, 0,
                          "mounts[%zu].options: %s without uidMappings/gidMappings needs a user namespace to take "
                          "the mapping from",
                          index, ridmap_opt ? "ridmap" : "idmap");
