@@ -44,10 +44,10 @@ ninja -C "$BUILD_DIR" >/dev/null
 "$STOCKADE" --version
 
 # --- bundle ----------------------------------------------------------------------
+# mktemp makes it 0700: the container's root (an unprivileged host uid under
+# the profile) needs no access to it, the runtime opens the rootfs as host root
+# and idmaps it.
 work=$(mktemp -d /tmp/stockade-demo.XXXXXX)
-# Under the profile the container root is an unprivileged host uid: it must
-# be able to reach the bundle (see the issue notes: fd-based rootfs is next).
-chmod 755 "$work"
 root=$work/state # a private --root: the demo never touches /run/stockade
 bundle=$work/bundle
 id=demo-$$

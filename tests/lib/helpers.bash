@@ -171,17 +171,12 @@ remove_namespace() {
   update_config '.linux.namespaces = [.linux.namespaces[] | select(.type != $t)]' --arg t "$1"
 }
 
-# Make the bundle usable by a user namespace whose root is host uid/gid
-# HOSTID: the rootfs is owned by the mapped root and the path to it is
-# searchable by that unprivileged host uid.
+# Give the rootfs to the root of a user namespace mapped to host uid/gid
+# HOSTID, so it is used as is (not idmapped).  The path to it need not be
+# searchable by that uid: the runtime binds the rootfs as host root.
 prepare_userns_bundle() {
-  local hostid=$1 d
+  local hostid=$1
   chown -R "$hostid:$hostid" "$BUNDLE/rootfs"
-  d=$BUNDLE
-  while [[ $d != / ]]; do
-    chmod o+x "$d"
-    d=$(dirname "$d")
-  done
 }
 
 # --- container state -----------------------------------------------------------
