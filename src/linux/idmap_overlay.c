@@ -5,6 +5,7 @@
 #include "stockade/linux/idmap.h"
 #include "stockade/cleanup.h"
 #include "stockade/linux/fd_pass.h"
+#include "stockade/overlay_opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,26 +22,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_LAYERS 128
-
-struct overlay_layers
-{
-  char *lower[MAX_LAYERS];
-  size_t n_lower;
-  char *upper, *work;
-  uint64_t attrs; /* per-mount flags of the original: ro, nosuid, nodev, noexec */
-};
-
-static void
-layers_clear (struct overlay_layers *l)
-{
-  for (size_t i = 0; i < l->n_lower; i++)
-    free (l->lower[i]);
-  free (l->upper);
-  free (l->work);
-  memset (l, 0, sizeof *l);
-}
-
 bool
 sk_path_on_overlay (const char *path)
 {
@@ -48,116 +29,15 @@ sk_path_on_overlay (const char *path)
   return statfs (path, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC;
 }
 
-/* mountinfo escapes space, tab, newline, backslash (and in options the
- * comma) as \ooo. */
-static void
-unescape_octal (char *s)
-{
-  char *w = s;
-  for (char *r = s; *r != '\0'; r++)
-    {
-      if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
-        {
-          *w++ = (char) (((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-          r += 3;
-        }
-      else
-        *w++ = *r;
-    }
-  *w = '\0';
-}
-
-static int
-add_lower (struct overlay_layers *l, const char *dir, sk_error_t *err)
-{
-  if (*dir == '\0')
-    return sk_error_set (err, 0, "root.path: overlay with data-only lower layers cannot be rebuilt idmapped");
-  if (l->n_lower == MAX_LAYERS)
-    return sk_error_set (err, E2BIG, "root.path: overlay has more than %d lower layers", MAX_LAYERS);
-  l->lower[l->n_lower] = strdup (dir);
-  if (l->lower[l->n_lower] == NULL)
-    return sk_error_set (err, ENOMEM, "root.path");
-  l->n_lower++;
-  return 0;
-}
-
-/* "lowerdir=a:b" (':' escaped as "\:" inside a name) or "lowerdir+=a". */
-static int
-parse_lowerdir (struct overlay_layers *l, char *v, bool one, sk_error_t *err)
-{
-  char *start = v, *w = v;
-
-  if (one)
-    return add_lower (l, v, err);
-  for (char *r = v;; r++)
-    {
-      if (r[0] == '\\' && r[1] == ':')
-        {
-          *w++ = ':';
-          r++;
-          continue;
-        }
-      if (*r == ':' || *r == '\0')
-        {
-          bool end = *r == '\0';
-          *w = '\0';
-          if (add_lower (l, start, err) < 0)
-            return -1;
-          if (end)
-            return 0;
-          start = w = r + 1;
-          continue;
-        }
-      *w++ = *r;
-    }
-}
-
-static int
-parse_super_options (struct overlay_layers *l, char *opts, sk_error_t *err)
-{
-  char *save = NULL;
-
-  for (char *o = strtok_r (opts, ",", &save); o != NULL; o = strtok_r (NULL, ",", &save))
-    {
-      unescape_octal (o);
-      if (strncmp (o, "lowerdir=", 9) == 0 && parse_lowerdir (l, o + 9, false, err) < 0)
-        return -1;
-      if (strncmp (o, "lowerdir+=", 10) == 0 && parse_lowerdir (l, o + 10, true, err) < 0)
-        return -1;
-      if (strncmp (o, "datadir+=", 9) == 0)
-        return sk_error_set (err, 0, "root.path: overlay with data-only layers cannot be rebuilt idmapped");
-      if (strncmp (o, "upperdir=", 9) == 0 && (free (l->upper), l->upper = strdup (o + 9)) == NULL)
-        return sk_error_set (err, ENOMEM, "root.path");
-      if (strncmp (o, "workdir=", 8) == 0 && (free (l->work), l->work = strdup (o + 8)) == NULL)
-        return sk_error_set (err, ENOMEM, "root.path");
-    }
-  return 0;
-}
-
-static uint64_t
-mount_attrs (char *opts)
-{
-  static const struct { const char *name; uint64_t attr; } table[] = {
-    { "ro", MOUNT_ATTR_RDONLY }, { "nosuid", MOUNT_ATTR_NOSUID },
-    { "nodev", MOUNT_ATTR_NODEV }, { "noexec", MOUNT_ATTR_NOEXEC },
-  };
-  uint64_t attrs = 0;
-  char *save = NULL;
-
-  for (char *o = strtok_r (opts, ",", &save); o != NULL; o = strtok_r (NULL, ",", &save))
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-      if (strcmp (o, table[i].name) == 0)
-        attrs |= table[i].attr;
-  return attrs;
-}
-
 /* The last (topmost) mount at `rootfs`, which must be an overlay. */
 static int
-read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
+read_layers (const char *rootfs, struct sk_overlay_layers *l, sk_error_t *err)
 {
   cleanup_file FILE *mi = fopen ("/proc/self/mountinfo", "re");
   cleanup_free char *line = NULL, *found = NULL;
+  char mnt_opts[4096], fstype[64], super[8192];
   size_t cap = 0;
+  char *sep;
 
   if (mi == NULL)
     return sk_error_set (err, errno, "root.path: read mountinfo");
@@ -166,7 +46,7 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
       char point[4096];
       if (sscanf (line, "%*s %*s %*s %*s %4095s", point) != 1)
         continue;
-      unescape_octal (point);
+      sk_mountinfo_unescape (point);
       if (strcmp (point, rootfs) == 0)
         {
           free (found);
@@ -178,27 +58,13 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
                          "root.path: `%s` lies inside an overlay but is not its mount point: an idmapped rootfs "
                          "cannot be built from it",
                          rootfs);
-  {
-    char mnt_opts[4096], fstype[64], super[8192];
-    char *sep = strstr (found, " - ");
-    if (sep == NULL || sscanf (found, "%*s %*s %*s %*s %*s %4095s", mnt_opts) != 1
-        || sscanf (sep + 3, "%63s %*s %8191s", fstype, super) != 2)
-      return sk_error_set (err, EINVAL, "root.path: cannot parse mountinfo for `%s`", rootfs);
-    if (strcmp (fstype, "overlay") != 0)
-      return sk_error_set (err, 0, "root.path: `%s` is a %s mount inside an overlay", rootfs, fstype);
-    l->attrs = mount_attrs (mnt_opts);
-    if (parse_super_options (l, super, err) < 0)
-      return -1;
-  }
-  if (l->n_lower == 0)
-    return sk_error_set (err, EINVAL, "root.path: overlay at `%s` shows no lowerdir", rootfs);
-  for (size_t i = 0; i < l->n_lower; i++)
-    if (l->lower[i][0] != '/')
-      return sk_error_set (err, 0, "root.path: overlay layer `%s` is a relative path, cannot rebuild it",
-                           l->lower[i]);
-  if ((l->upper == NULL) != (l->work == NULL) || (l->upper != NULL && (l->upper[0] != '/' || l->work[0] != '/')))
-    return sk_error_set (err, 0, "root.path: overlay upperdir/workdir of `%s` cannot be rebuilt", rootfs);
-  return 0;
+  sep = strstr (found, " - ");
+  if (sep == NULL || sscanf (found, "%*s %*s %*s %*s %*s %4095s", mnt_opts) != 1
+      || sscanf (sep + 3, "%63s %*s %8191s", fstype, super) != 2)
+    return sk_error_set (err, EINVAL, "root.path: cannot parse mountinfo for `%s`", rootfs);
+  if (strcmp (fstype, "overlay") != 0)
+    return sk_error_set (err, 0, "root.path: `%s` is a %s mount inside an overlay", rootfs, fstype);
+  return sk_overlay_layers_parse (mnt_opts, super, l, err);
 }
 
 /* Runs in a child with a private mount namespace: overlayfs takes its layers
@@ -208,32 +74,20 @@ read_layers (const char *rootfs, struct overlay_layers *l, sk_error_t *err)
  * taken before any is attached: a clone taken below an attached idmapped
  * mount would be idmapped already, and the kernel refuses to idmap twice. */
 static int
-build_overlay (const struct overlay_layers *l, int userns_fd, uid_t mounter_uid, gid_t mounter_gid, sk_error_t *err)
+build_overlay (const struct sk_overlay_layers *l, int userns_fd, uid_t mounter_uid, gid_t mounter_gid,
+               sk_error_t *err)
 {
   struct sk_idmap_tree_opts o = { .userns_fd = userns_fd };
-  const char *paths[MAX_LAYERS + 1];
-  int trees[MAX_LAYERS + 1];
-  cleanup_free char *upper_parent = NULL;
+  const char *paths[SK_OVERLAY_MAX_LAYERS + 1];
+  int trees[SK_OVERLAY_MAX_LAYERS + 1];
   cleanup_close int fsfd = -1;
   size_t n = 0;
   int mnt = -1;
 
   if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) < 0)
     return sk_error_set (err, errno, "root.path: private mount namespace for the overlay");
-  if (l->upper != NULL)
-    {
-      const char *us = strrchr (l->upper, '/'), *ws = strrchr (l->work, '/');
-      upper_parent = strndup (l->upper, (size_t) (us - l->upper));
-      if (upper_parent == NULL)
-        return sk_error_set (err, ENOMEM, "root.path");
-      if ((size_t) (ws - l->work) != strlen (upper_parent) || strncmp (l->work, upper_parent, strlen (upper_parent)) != 0
-          || *upper_parent == '\0')
-        return sk_error_set (err, 0,
-                             "root.path: overlay upperdir `%s` and workdir `%s` are not in one directory, cannot "
-                             "idmap them",
-                             l->upper, l->work);
-      paths[n++] = upper_parent;
-    }
+  if (l->upper_parent != NULL)
+    paths[n++] = l->upper_parent;
   for (size_t i = 0; i < l->n_lower; i++)
     paths[n++] = l->lower[i];
   for (size_t i = 0; i < n; i++)
@@ -353,7 +207,7 @@ helper_receive (int sock, sk_error_t *err)
 int
 sk_idmap_overlay_tree (const char *rootfs, int userns_fd, uid_t mounter_uid, gid_t mounter_gid, sk_error_t *err)
 {
-  struct overlay_layers l = { 0 };
+  struct sk_overlay_layers l = { 0 };
   int sock[2] = { -1, -1 }, fd = -1;
   pid_t pid;
 
@@ -386,6 +240,6 @@ sk_idmap_overlay_tree (const char *rootfs, int userns_fd, uid_t mounter_uid, gid
 out:
   sk_closep (&sock[0]);
   sk_closep (&sock[1]);
-  layers_clear (&l);
+  sk_overlay_layers_clear (&l);
   return fd;
 }

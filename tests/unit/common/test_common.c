@@ -3,6 +3,7 @@
 #include "stockade/cleanup.h"
 #include "stockade/container_id.h"
 #include "stockade/idmap.h"
+#include "stockade/overlay_opts.h"
 #include "stockade/log.h"
 #include "stockade/mount_opts.h"
 #include "stockade/signals.h"
@@ -176,6 +177,50 @@ test_idmap_rules (void)
   SK_CHECK (sk_idmap_equal (ok, 1, ok, 1) && !sk_idmap_equal (ok, 2, ok, 1) && !sk_idmap_equal (ok, 1, zero, 1));
 }
 
+static void
+overlay_refused (const char *super, const char *why)
+{
+  cleanup_error sk_error_t err = NULL;
+  struct sk_overlay_layers l;
+
+  SK_CHECK (sk_overlay_layers_parse ("rw", super, &l, &err) < 0);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), why);
+  SK_CHECK_CONTAINS (sk_error_msg (&err), "root.path: ");
+  sk_overlay_layers_clear (&l);
+}
+
+static void
+test_overlay_layers (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  struct sk_overlay_layers l;
+  char esc[] = "/a\\040b\\134c";
+
+  sk_mountinfo_unescape (esc);
+  SK_CHECK (strcmp (esc, "/a b\\c") == 0);
+
+  /* containerd's form: colon-separated lowers, upper and work side by side. */
+  SK_CHECK (sk_overlay_layers_parse ("rw,nosuid,relatime",
+                                     "rw,lowerdir=/s/2/fs:/s/1\\:x/fs,upperdir=/s/3/fs,workdir=/s/3/work", &l, &err)
+            == 0);
+  SK_CHECK (l.n_lower == 2 && strcmp (l.lower[0], "/s/2/fs") == 0 && strcmp (l.lower[1], "/s/1:x/fs") == 0);
+  SK_CHECK (strcmp (l.upper, "/s/3/fs") == 0 && strcmp (l.upper_parent, "/s/3") == 0);
+  SK_CHECK (l.attrs == MOUNT_ATTR_NOSUID);
+  sk_overlay_layers_clear (&l);
+
+  /* One layer per lowerdir+ (new mount API), a comma escaped in a path. */
+  SK_CHECK (sk_overlay_layers_parse ("ro", "ro,lowerdir+=/l\\0541,lowerdir+=/l2", &l, &err) == 0);
+  SK_CHECK (l.n_lower == 2 && strcmp (l.lower[0], "/l,1") == 0 && l.upper == NULL);
+  SK_CHECK (l.attrs == MOUNT_ATTR_RDONLY);
+  sk_overlay_layers_clear (&l);
+
+  overlay_refused ("rw,lowerdir=/a::/data", "data-only");
+  overlay_refused ("rw,lowerdir=l/ABC:l/DEF,upperdir=/u/diff,workdir=/u/work", "`l/ABC` is a relative path");
+  overlay_refused ("rw,lowerdir=/a,upperdir=/u/diff,workdir=/w/work", "not in one directory");
+  overlay_refused ("rw,lowerdir=/a,upperdir=/u/diff", "only one of upperdir and workdir");
+  overlay_refused ("rw,upperdir=/u/diff,workdir=/u/work", "no lowerdir");
+}
+
 int
 main (void)
 {
@@ -186,5 +231,6 @@ main (void)
   SK_RUN (test_sysctl_rules);
   SK_RUN (test_log_lines);
   SK_RUN (test_idmap_rules);
+  SK_RUN (test_overlay_layers);
   return sk_test_done ();
 }
