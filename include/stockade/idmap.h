@@ -27,6 +27,8 @@ struct sk_mount_idmap
   bool wanted;          /* uidMappings/gidMappings or the idmap/ridmap option */
   bool recursive;       /* ridmap: every mount of an rbind tree, not only its top */
   bool container_maps;  /* no mappings of its own: the container's user namespace */
+  bool parent_clones;   /* the runtime clones the source (every idmapped mount, and every bind mount of a
+                           container with a user namespace, whose root may not reach the source) */
 };
 
 /* Decide for mounts[index] (options already parsed into is_bind/idmap_opt/

@@ -69,7 +69,8 @@ sk_idmap_clone_tree (int dirfd, const char *path, const struct sk_idmap_tree_opt
   if ((attrs.attr_set || attrs.attr_clr)
       && mount_setattr (tree, "", AT_EMPTY_PATH | (o->clone_recursive ? AT_RECURSIVE : 0), &attrs, sizeof attrs) < 0)
     return sk_error_set (err, errno, "%s: set mount options on `%s`", where, path);
-  if (mount_setattr (tree, "", AT_EMPTY_PATH | (o->idmap_recursive ? AT_RECURSIVE : 0), &idmap, sizeof idmap) < 0)
+  if (o->userns_fd >= 0
+      && mount_setattr (tree, "", AT_EMPTY_PATH | (o->idmap_recursive ? AT_RECURSIVE : 0), &idmap, sizeof idmap) < 0)
     return sk_error_set (err, errno, "%s: idmap `%s` (does its filesystem support idmapped mounts?)", where,
                          path);
   return steal_fd (&tree);

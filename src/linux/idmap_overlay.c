@@ -99,11 +99,17 @@ build_overlay (const struct sk_overlay_layers *l, int userns_fd, uid_t mounter_u
         goto out;
     }
   for (size_t i = 0; i < n; i++)
-    if (move_mount (trees[i], "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-      {
-        sk_error_set (err, errno, "root.path: attach idmapped overlay layer `%s`", paths[i]);
-        goto out;
-      }
+    {
+      /* Layer paths may be symlinks (Docker's l/ links): follow them, as
+       * overlayfs will when it looks the paths up. */
+      cleanup_close int target = open (paths[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (target < 0
+          || move_mount (trees[i], "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        {
+          sk_error_set (err, errno, "root.path: attach idmapped overlay layer `%s`", paths[i]);
+          goto out;
+        }
+    }
   /* overlayfs creates its work directories and copies up with the
    * mounter's credentials: host root is not mapped through the idmapped
    * layers (EOVERFLOW), the container's root is.  Keep the capabilities

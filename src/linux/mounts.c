@@ -282,10 +282,14 @@ mount_cgroup (const struct sk_mount_env *env, const char *dest, int target, cons
   }
 }
 
+/* A tree the runtime prepared says what it is; the source path may not be
+ * reachable from here. */
 static bool
-source_is_dir (const char *source)
+source_is_dir (const char *source, int tree)
 {
   struct stat st;
+  if (tree >= 0)
+    return fstat (tree, &st) < 0 || S_ISDIR (st.st_mode);
   return source == NULL || stat (source, &st) < 0 || S_ISDIR (st.st_mode);
 }
 
@@ -312,7 +316,7 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
   if ((o.idmap || m->n_uid_mappings > 0 || m->n_gid_mappings > 0) && (env->trees == NULL || env->trees[index] < 0))
     return sk_error_set (err, EPROTO, "%s: idmapped mount was not prepared by the runtime", where);
 
-  if (o.bind && !source_is_dir (m->source))
+  if (o.bind && !source_is_dir (m->source, env->trees != NULL ? env->trees[index] : -1))
     target = sk_mkfile_in_root (env->rootfd, m->destination, 0644, where, err);
   else
     target = sk_mkdir_in_root (env->rootfd, m->destination, 0755, where, err);
@@ -320,7 +324,7 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
     return sk_error_wrap (err, "%s.destination", where);
 
   if (env->trees != NULL && env->trees[index] >= 0)
-    tree = steal_fd (&env->trees[index]); /* idmapped, flags already set */
+    tree = steal_fd (&env->trees[index]); /* cloned by the runtime, flags already set */
   else if (o.bind)
     tree = bind_mount_tree (m, &o, where, err);
   else if (strcmp (type, "cgroup") == 0)

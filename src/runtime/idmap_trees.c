@@ -42,7 +42,8 @@ plan_mounts (const struct oci_config *c, bool has_userns, struct sk_idmap_plan *
       sk_mount_opts_clear (&o);
       if (r < 0)
         return -1;
-      p->any |= p->mounts[i].wanted;
+      p->mounts[i].parent_clones = p->mounts[i].wanted || (is_bind && has_userns);
+      p->any |= p->mounts[i].parent_clones;
     }
   return 0;
 }
@@ -119,8 +120,10 @@ mount_tree (const struct oci_config *c, size_t i, const char *bundle, int contai
   t.attr_clr = o.attr_clr;
   t.idmap_recursive = plan->recursive;
   sk_mount_opts_clear (&o);
+  if (!plan->wanted)
+    t.userns_fd = -1; /* a plain bind, cloned here only because the container's root may not reach it */
   /* Mappings of its own, unless they are the container's. */
-  if (!plan->container_maps
+  else if (!plan->container_maps
       && (container_userns < 0 || l == NULL
           || !sk_idmap_equal (m->uid_mappings, m->n_uid_mappings, l->uid_mappings, l->n_uid_mappings)
           || !sk_idmap_equal (m->gid_mappings, m->n_gid_mappings, l->gid_mappings, l->n_gid_mappings)))
@@ -131,7 +134,7 @@ mount_tree (const struct oci_config *c, size_t i, const char *bundle, int contai
         return -1;
       t.userns_fd = own_userns;
     }
-  if (t.userns_fd < 0)
+  if (plan->wanted && t.userns_fd < 0)
     return sk_error_set (err, EINVAL, "%s: no user namespace to take the idmap from", where);
   if (m->source[0] == '/')
     source = strdup (m->source);
@@ -170,7 +173,7 @@ sk_idmap_send_trees (int sync_fd, pid_t stage1, const struct oci_config *c, cons
   for (size_t i = 0; i < p->n_mounts; i++)
     {
       int tree;
-      if (!p->mounts[i].wanted)
+      if (!p->mounts[i].parent_clones)
         continue;
       tree = mount_tree (c, i, bundle, userns, &p->mounts[i], err);
       if (tree < 0 || send_tree (sync_fd, (int) i, tree, err) < 0)

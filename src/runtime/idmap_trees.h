@@ -21,7 +21,7 @@ struct sk_idmap_plan
   bool rootfs_overlay;  /* the rootfs is an overlay: rebuild it over idmapped layers */
   size_t n_mounts;
   struct sk_mount_idmap *mounts; /* one per mounts[] entry */
-  bool any;
+  bool any;             /* some tree is prepared by the parent */
 };
 
 /* new_ns_flags: CLONE_NEW* the container creates; joins_userns: it joins
@@ -30,8 +30,9 @@ int sk_idmap_plan_make (const struct oci_config *c, const char *rootfs, int new_
                         const struct sk_log *log, struct sk_idmap_plan *p, sk_error_t *err);
 void sk_idmap_plan_clear (struct sk_idmap_plan *p);
 
-/* Parent: clone and idmap every planned tree (relative mount sources resolve
- * in bundle) and send each to stage 1, then SK_SYNC_IDMAP_DONE. */
+/* Parent: clone every planned tree (idmapped where asked; relative mount
+ * sources resolve in bundle) and send each to stage 1, then
+ * SK_SYNC_IDMAP_DONE. */
 int sk_idmap_send_trees (int sync_fd, pid_t stage1, const struct oci_config *c, const char *bundle,
                          const char *rootfs, const struct sk_idmap_plan *p, sk_error_t *err);
 

@@ -84,6 +84,22 @@ owner() {
   [[ ${lines[2]} == wrote ]]
 }
 
+@test "userns: bind sources below a 0700 directory are opened by the runtime (file and directory)" {
+  local hidden=$BATS_TEST_TMPDIR/hidden
+  mkdir -p "$hidden/dir"
+  echo nameserver 192.0.2.1 >"$hidden/resolv.conf"
+  echo inside >"$hidden/dir/f"
+  chmod 0700 "$hidden"
+  make_userns_bundle sh -c 'cat /etc/resolv.conf /data/f'
+  update_config '.mounts += [{destination: "/etc/resolv.conf", type: "bind", source: ($h + "/resolv.conf"), options: ["bind", "ro"]},
+                             {destination: "/data", type: "bind", source: ($h + "/dir"), options: ["rbind", "ro"]}]' \
+    --arg h "$hidden"
+  run_rt run -b "$BUNDLE" "$(cid ubind)"
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} == "nameserver 192.0.2.1" ]]
+  [[ ${lines[1]} == inside ]]
+}
+
 @test "idmapped bind mount: mounts[].uidMappings show host-root files as container root" {
   mkdir -p "$BATS_TEST_TMPDIR/vol"
   echo data >"$BATS_TEST_TMPDIR/vol/hostfile"

@@ -28,7 +28,7 @@ struct sk_idmap_tree_opts
   bool clone_recursive;   /* rbind: clone the whole tree */
   uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* (ro, nosuid, ...), applied like the clone */
   bool idmap_recursive;   /* ridmap: idmap every mount of the tree */
-  int userns_fd;          /* the mapping to apply */
+  int userns_fd;          /* the mapping to apply; -1: a plain clone */
 };
 
 /* A detached, idmapped clone of `path` (relative to dirfd). */
