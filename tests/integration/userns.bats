@@ -251,3 +251,16 @@ refused() {
   n=$(($(jq '.mounts | length' "$BUNDLE/config.json") - 1))
   refused "$(cid unons)" "mounts\[$n\]\.options: ridmap without uidMappings/gidMappings needs a user namespace"
 }
+
+@test "userns: exec into a container with an idmapped rootfs sees the same owners and maps" {
+  make_userns_bundle sleep 600
+  local id
+  id=$(cid uexec)
+  run_detached "$id"
+  run_rt exec "$id" sh -c 'stat -c "%u:%g" /bin/busybox; cat /proc/self/uid_map; touch /byexec; stat -c "%u:%g" /byexec'
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} == 0:0 ]]
+  [[ $(tr -s ' ' <<<"${lines[1]}" | sed 's/^ //') == "0 100000 65536" ]]
+  [[ ${lines[2]} == 0:0 ]]
+  [[ $(owner "$BUNDLE/rootfs/byexec") == 0:0 ]]
+}
