@@ -57,6 +57,7 @@ sk_idmap_plan_make (const struct oci_config *c, const char *rootfs, int new_ns_f
   struct stat st;
 
   memset (p, 0, sizeof *p);
+  p->has_userns = new_userns || joins_userns;
   if (new_userns
       && (sk_idmap_check (l->uid_mappings, l->n_uid_mappings, "linux.uidMappings", err) < 0
           || sk_idmap_check (l->gid_mappings, l->n_gid_mappings, "linux.gidMappings", err) < 0))
@@ -108,11 +109,10 @@ mount_tree (const struct oci_config *c, size_t i, const char *bundle, int contai
   cleanup_close int own_userns = -1;
   cleanup_free char *source = NULL;
   char where[48];
-  int tree;
 
   snprintf (where, sizeof where, "mounts[%zu]", i);
   if (m->source == NULL)
-    return sk_error_set (err, EINVAL, "%s.source: required for a bind mount", where);
+    return sk_error_set (err, 0, "%s.source: required for a bind mount", where);
   if (sk_mount_opts_parse (m->options, where, &o, err) < 0)
     return -1;
   t.clone_recursive = o.recursive;
@@ -142,10 +142,8 @@ mount_tree (const struct oci_config *c, size_t i, const char *bundle, int contai
     source = NULL;
   if (source == NULL)
     return sk_error_set (err, ENOMEM, "%s", where);
-  tree = sk_idmap_clone_tree (AT_FDCWD, source, &t, where, err);
-  if (tree < 0)
-    return sk_error_wrap (err, "%s.source", where) ;
-  return tree;
+  strncat (where, ".source", sizeof where - strlen (where) - 1);
+  return sk_idmap_clone_tree (AT_FDCWD, source, &t, where, err);
 }
 
 int
@@ -155,9 +153,10 @@ sk_idmap_send_trees (int sync_fd, pid_t stage1, const struct oci_config *c, cons
   cleanup_close int userns = -1;
   char path[64];
 
+  /* Without a user namespace of its own, stage 1's is the host's: never
+   * an idmap (mounts with mappings of their own get a helper namespace). */
   snprintf (path, sizeof path, "/proc/%d/ns/user", stage1);
-  userns = open (path, O_RDONLY | O_CLOEXEC);
-  if (userns < 0)
+  if (p->has_userns && (userns = open (path, O_RDONLY | O_CLOEXEC)) < 0)
     return sk_error_set (err, errno, "open the container's user namespace");
   if (p->rootfs)
     {

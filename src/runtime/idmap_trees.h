@@ -22,6 +22,7 @@ struct sk_idmap_plan
   size_t n_mounts;
   struct sk_mount_idmap *mounts; /* one per mounts[] entry */
   bool any;             /* some tree is prepared by the parent */
+  bool has_userns;      /* the container has a user namespace of its own (new or joined) */
 };
 
 /* new_ns_flags: CLONE_NEW* the container creates; joins_userns: it joins
