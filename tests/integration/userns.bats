@@ -144,6 +144,11 @@ owner() {
   # Host root is not mapped through this mount: it cannot create files there.
   [[ ${lines[1]} == refused ]]
   [[ ! -e $BATS_TEST_TMPDIR/vol/new ]]
+  # linux.uidMappings without a user namespace are ignored, even when equal.
+  update_config '.linux.uidMappings = .mounts[-1].uidMappings | .linux.gidMappings = .mounts[-1].gidMappings'
+  run_rt run -b "$BUNDLE" "$(cid uown2)"
+  [[ $status -eq 0 ]]
+  [[ ${lines[0]} == 1234:2345 ]]
 }
 
 # An overlay rootfs, as Docker and containerd hand it: lower layer = the
