@@ -17,10 +17,11 @@ setup_file() {
   engine_setup_file containerd || return 0
   local d=$ENGINE_DIR
   remember_host_dirs /run/containerd
-  export SK_NONE SK_ENFORCE SK_STRICT
+  export SK_NONE SK_ENFORCE SK_STRICT SK_DEFAULT
   SK_NONE=$(runtime_wrapper stockade-none none)
   SK_ENFORCE=$(runtime_wrapper stockade-enforce "$TEST_PROFILES/engine.profile")
   SK_STRICT=$(runtime_wrapper stockade-strict "$TEST_PROFILES/engine-strict.profile")
+  SK_DEFAULT=$(runtime_wrapper stockade-default default)
   # The CRI runtime entry is the one docs/engines.md gives (BinaryName);
   # ctr does not go through CRI, so the tests pass the same binary with
   # --runc-binary.  CRI itself is off: no CNI, no kubelet here.
@@ -237,4 +238,14 @@ task_status_is() {
   [[ ! -e $RUNC_ROOT/$CTR_NS/$ID ]]
   run_ctr containers ls -q
   ! grep -qx "$ID" <<<"$output" || run_ctr containers delete "$ID"
+}
+
+@test "containerd: the default profile's user namespace runs the image unchanged (overlay over idmapped layers)" {
+  run_ctr run --rm --runc-binary "$SK_DEFAULT" --runc-root "$RUNC_ROOT" "$IMAGE" "$ID" \
+    sh -c 'cat /proc/self/uid_map; stat -c "%u:%g" / /bin/busybox /etc/passwd; touch /tmp/ok && echo wrote'
+  [[ $status -eq 0 ]]
+  [[ $(awk 'NR == 1 { print $1, $3 }' <<<"$output") == "0 65536" ]]
+  [[ $(awk 'NR == 1 { print $2 }' <<<"$output") -ne 0 ]]
+  [[ $(sed -n 2,4p <<<"$output" | sort -u) == 0:0 ]] || fail "owners inside: $output"
+  [[ $(sed -n 5p <<<"$output") == wrote ]]
 }
