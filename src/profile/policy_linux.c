@@ -237,6 +237,62 @@ hooks (struct policy_ctx *x, sk_error_t *err)
   return 0;
 }
 
+#define PING_GROUP_RANGE "net.ipv4.ping_group_range"
+
+/* The container-side gid range of the mapping holding GID, or false. */
+static bool
+mapped_gid_span (const struct oci_linux *l, uint32_t gid, uint32_t *last)
+{
+  for (size_t i = 0; i < l->n_gid_mappings; i++)
+    {
+      const struct oci_id_mapping *m = &l->gid_mappings[i];
+      if (gid >= m->container_id && gid - m->container_id < m->size)
+        {
+          *last = m->container_id + (m->size - 1);
+          return true;
+        }
+    }
+  return false;
+}
+
+/* net.ipv4.ping_group_range names gids of the container's user namespace,
+ * and the kernel refuses a range that namespace does not map.  Engines write
+ * "0 2147483647" (every group may ping) for a config they built without a
+ * user namespace; when PrivateUsers=require gave it one, the range is
+ * fitted to the gids the namespace maps, so the container starts and every
+ * group in it may still ping. */
+static int
+fit_ping_group_range (struct policy_ctx *x, sk_error_t *err)
+{
+  struct oci_linux *l = x->c->linux_cfg;
+  cleanup_free char *result = NULL, *asked = NULL;
+  unsigned long lo, hi;
+  uint32_t last;
+  char *value = NULL;
+  int end = 0;
+
+  if (sk_profile_private_users (x->p) != SK_PRIVATE_USERS_REQUIRE || !x->apply)
+    return 0;
+  for (size_t i = 0; i < l->n_sysctl && value == NULL; i++)
+    if (strcmp (l->sysctl[i].key, PING_GROUP_RANGE) == 0)
+      value = l->sysctl[i].value;
+  if (value == NULL || sscanf (value, "%lu %lu%n", &lo, &hi, &end) != 2 || value[end] != '\0' || lo > hi
+      || lo > UINT32_MAX || !mapped_gid_span (l, (uint32_t) lo, &last) || hi <= last)
+    return 0;
+  if (asprintf (&asked, PING_GROUP_RANGE "=%s", value) < 0 || asprintf (&result, "%lu %u", lo, last) < 0)
+    return sk_error_set (err, ENOMEM, "linux.sysctl");
+  if (policy_record (x, SK_CHANGE_CLAMP, "linux.sysctl", "PrivateUsers", asked, result, err) < 0)
+    return -1;
+  for (size_t i = 0; i < l->n_sysctl; i++)
+    if (strcmp (l->sysctl[i].key, PING_GROUP_RANGE) == 0)
+      {
+        free (l->sysctl[i].value);
+        l->sysctl[i].value = steal_pointer (&result);
+        break;
+      }
+  return 0;
+}
+
 int
 policy_linux_misc (struct policy_ctx *x, sk_error_t *err)
 {
@@ -246,5 +302,7 @@ policy_linux_misc (struct policy_ctx *x, sk_error_t *err)
     return 0;
   if (x->p->devices_set && (device_nodes (x, err) < 0 || device_rules (x, err) < 0))
     return -1;
-  return sysctls (x, err);
+  if (sysctls (x, err) < 0)
+    return -1;
+  return fit_ping_group_range (x, err);
 }

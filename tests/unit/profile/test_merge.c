@@ -518,6 +518,47 @@ test_exec_process (void)
     }
 }
 
+/* PrivateUsers=require adds a user namespace the engine did not plan for:
+ * Docker's "every group may ping" range is fitted to the gids it maps. */
+static void
+test_ping_group_range_fits_the_userns (void)
+{
+  static const char *const cases[][2] = {
+    { "0 2147483647", "0 65535" }, /* Docker's default: fitted */
+    { "0 100", "0 100" },          /* already inside: untouched */
+    { "1 0", "1 0" },              /* "nobody may ping": untouched */
+  };
+
+  for (size_t i = 0; i < 3; i++)
+    {
+      cleanup_error sk_error_t err = NULL;
+      cleanup_free char *cfg = NULL;
+      cleanup_profile struct sk_profile *p = tu_profile (&t, "PrivateUsers=require\n", &err);
+      cleanup_config struct oci_config *c = NULL;
+      cleanup_policy_report struct sk_policy_report r = { 0 };
+      const struct sk_policy_change *ch = NULL;
+
+      SK_CHECK (asprintf (&cfg, CFG ("\"linux\":{\"sysctl\":{\"net.ipv4.ping_group_range\":\"%s\"}}"), cases[i][0])
+                > 0);
+      c = tu_config (cfg);
+      SK_CHECK (p != NULL && c != NULL);
+      if (p == NULL || c == NULL)
+        continue;
+      SK_CHECK (sk_policy_apply (p, "id", c, &r, &err) == 0);
+      SK_CHECK (c->linux_cfg->n_sysctl == 1);
+      SK_CHECK_STR (c->linux_cfg->sysctl[0].value, cases[i][1]);
+      for (size_t j = 0; j < r.n; j++)
+        if (strcmp (r.changes[j].field, "linux.sysctl") == 0)
+          ch = &r.changes[j];
+      SK_CHECK ((ch != NULL) == (i == 0));
+      if (ch != NULL)
+        {
+          SK_CHECK_STR (ch->directive, "PrivateUsers");
+          SK_CHECK_STR (ch->result, "0 65535");
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -529,6 +570,7 @@ main (int argc, char **argv)
   SK_RUN (test_denied_bind_on_writable_path);
   SK_RUN (test_join_rules);
   SK_RUN (test_exec_process);
+  SK_RUN (test_ping_group_range_fits_the_userns);
   tu_done (&t);
   return sk_test_done ();
 }
