@@ -8,6 +8,7 @@
 #include "stockade/cleanup.h"
 #include "stockade/linux/cgroup.h"
 #include "stockade/linux/namespaces.h"
+#include "stockade/linux/process.h"
 #include "stockade/linux/seccomp.h"
 #include "stockade/linux/terminal.h"
 #include "sync.h"
@@ -228,6 +229,12 @@ exec_stage1 (const struct exec_child *x)
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sk_sync_expect (x->sync_fd, SK_SYNC_GO, NULL, &err) < 0)
     return 1;
+  /* Before joining the user namespace (see sk_init_stage1). */
+  if (sk_process_set_oom_score_adj (x->p, &err) < 0)
+    {
+      sk_sync_send_error (x->sync_fd, &err);
+      return 1;
+    }
   if (sk_ns_join (x->ns_fds, &err) < 0)
     {
       sk_sync_send_error (x->sync_fd, &err);

@@ -196,7 +196,7 @@ sk_init_finish_process (const struct oci_process *p, const struct sk_caps *caps,
                         const struct sk_seccomp *seccomp, const struct sk_seccomp *profile_seccomp,
                         const struct sk_lsm *lsm, int sync_fd, char **exe, sk_error_t *err)
 {
-  if (sk_process_set_rlimits (p, err) < 0 || sk_process_set_oom_score_adj (p, err) < 0
+  if (sk_process_set_rlimits (p, err) < 0
       || sk_process_set_scheduler (p, err) < 0 || sk_process_set_io_priority (p, err) < 0)
     return -1;
   /* Resolved before the uid switch: a cwd only root may create still exists. */
@@ -384,6 +384,14 @@ sk_init_stage1 (const struct sk_init_args *args)
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sk_sync_expect (a->sync_fd, SK_SYNC_GO, NULL, &err) < 0)
     return 1;
+  /* Inherited by the init.  Set here, still in the host's user namespace:
+   * a non-dumpable process's /proc/self files belong to host root, which a
+   * user-namespaced container root cannot open. */
+  if (sk_process_set_oom_score_adj (a->cfg->process, &err) < 0)
+    {
+      sk_sync_send_error (a->sync_fd, &err);
+      return 1;
+    }
   if (chdir (a->bundle) < 0)
     {
       sk_error_set (&err, errno, "chdir to bundle `%s`", a->bundle);

@@ -21,7 +21,8 @@ setup_file() {
     runtimes: {
       stockade: {path: $rt, runtimeArgs: ["--profile", "none"]},
       "stockade-enforce": {path: $rt, runtimeArgs: ["--profile", $enforce]},
-      "stockade-strict": {path: $rt, runtimeArgs: ["--profile", $strict]}
+      "stockade-strict": {path: $rt, runtimeArgs: ["--profile", $strict]},
+      "stockade-default": {path: $rt, runtimeArgs: ["--profile", "default"]}
     }}' >"$d/daemon.json"
   dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" \
     -H "unix://$d/docker.sock" --pidfile "$d/docker.pid" --storage-driver overlay2 \
@@ -194,4 +195,20 @@ docker_status_is() {
   [[ $(docker_status "$NAME") == created ]]
   run_docker rm "$NAME"
   [[ $status -eq 0 ]]
+}
+
+@test "docker: the shipped default profile runs an image unchanged in a user namespace" {
+  # Docker's overlay rootfs is rebuilt over idmapped layers, its
+  # ping_group_range is fitted to the mapped gids, and /etc/hosts still binds.
+  run_docker run --rm --runtime stockade-default --network none "$IMAGE" sh -c \
+    'cat /proc/self/uid_map; id -u; stat -c %u /bin/busybox; echo x >/tmp/x && cat /tmp/x; head -1 /etc/hosts
+     cat /proc/sys/net/ipv4/ping_group_range; touch /x 2>/dev/null || echo ro-root'
+  [[ $status -eq 0 ]] || fail "docker run under the default profile failed: $output"
+  mapfile -t lines <<<"$output"
+  read -r inside outside count <<<"${lines[0]}"
+  [[ $inside == 0 && $outside -ge 524288 && $count == 65536 ]] || fail "uid_map: ${lines[0]}"
+  [[ ${lines[1]} == 0 && ${lines[2]} == 0 && ${lines[3]} == x ]]
+  output_has localhost
+  output_has '^0[[:space:]]+65535$'
+  output_has '^ro-root$'
 }
