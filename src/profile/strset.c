@@ -27,12 +27,19 @@ strset_has (char *const *set, const char *s)
 int
 strset_add (char ***set, const char *s)
 {
-  size_t n = sk_strv_len (*set), i = 0;
+  size_t n = sk_strv_len (*set), i = 0, hi = n;
   char **v;
 
-  /* Insertion point: first element not below S. */
-  while (i < n && strcmp ((*set)[i], s) < 0)
-    i++;
+  /* Insertion point: first element not below S, by bisection (a profile's
+     filter adds hundreds of names; a linear scan made loading quadratic). */
+  while (i < hi)
+    {
+      size_t mid = i + (hi - i) / 2;
+      if (strcmp ((*set)[mid], s) < 0)
+        i = mid + 1;
+      else
+        hi = mid;
+    }
   if (i < n && strcmp ((*set)[i], s) == 0)
     return 0;
   v = realloc (*set, (n + 2) * sizeof (char *));
