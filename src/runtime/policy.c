@@ -1,4 +1,5 @@
 #include "policy.h"
+#include "seccomp_cache.h"
 #include "stockade-config.h"
 #include "stockade/cleanup.h"
 #include "stockade/linux/lsm.h"
@@ -58,7 +59,7 @@ load_profile (const struct sk_context *ctx, const char *name, struct sk_runtime_
     return sk_error_wrap (err, "profile %s", name);
   if (sc == NULL)
     return 0;
-  r = sk_seccomp_build (sc, ctx->log, &pol->filter, err);
+  r = sk_seccomp_cache_build (ctx->root, sc, ctx->log, &pol->filter, err);
   sk_profile_seccomp_free (sc);
   return r < 0 ? sk_error_wrap (err, "profile %s: SystemCallFilter", name) : 0;
 }
