@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: compare Stockade with crun, runc and a floor program (issue 9).
 #
-#   sudo bench/run.sh [--move-hugetlb] [--no-install] [--quick] [--only LETTERS] [--out DIR]
+#   sudo bench/run.sh [--move-hugetlb | --hide-cgroup2] [--no-install] [--quick] [--only LETTERS] [--out DIR]
 #
 # Scenarios (each is ONE hyperfine invocation holding every runtime, so the
 # runtimes see the same machine load):
@@ -28,6 +28,10 @@
 # script disables hugetlb in cgroup2's subtree_control files, mounts it as a
 # v1 hierarchy at /sys/fs/cgroup/hugetlb and undoes both on exit.  Without
 # it, crun is left out when the host has that layout and ratios are to runc.
+# That move needs a moment when no other cgroup2 user holds hugetlb; on a
+# busy host use --hide-cgroup2 instead: the whole run happens in a private
+# mount namespace with the cgroup2 mount unmounted, so all three runtimes see
+# the same cgroup v1-only host and nothing changes for anyone else.
 # RT[name] holds a runtime command line that is split on purpose (no spaces
 # in paths: the work dir comes from mktemp under /tmp).
 # shellcheck disable=SC2086
@@ -36,10 +40,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
-move_hugetlb=0 install=1 quick=0 only=abcdefg out=/tmp/stockade-bench
+ARGS=("$@")
+move_hugetlb=0 hide_cgroup2=0 install=1 quick=0 only=abcdefg out=/tmp/stockade-bench
 while [[ $# -gt 0 ]]; do
   case $1 in
     --move-hugetlb) move_hugetlb=1 ;;
+    --hide-cgroup2) hide_cgroup2=1 ;;
     --no-install) install=0 ;;
     --quick) quick=1 ;;
     --only) only=$2; shift ;;
@@ -50,6 +56,15 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 [[ $EUID -eq 0 ]] || { echo "run.sh: run as root" >&2; exit 1; }
+if [[ $hide_cgroup2 -eq 1 && ${STOCKADE_BENCH_PRIVATE_NS:-} != 1 ]]; then
+  # Rerun in a private mount namespace without the cgroup2 mount: every
+  # runtime then sees a plain v1 host; nothing changes for anyone else.
+  echo "--hide-cgroup2: running in a private mount namespace where /sys/fs/cgroup/unified" >&2
+  echo "is unmounted: every runtime sees cgroup v1 only, the host is left as it is." >&2
+  # shellcheck disable=SC2016
+  exec env STOCKADE_BENCH_PRIVATE_NS=1 unshare -m --propagation private bash -c \
+    'umount -l /sys/fs/cgroup/unified && exec "$0" "$@"' "$REPO/bench/run.sh" "${ARGS[@]}"
+fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
 wants() { [[ $only == *"$1"* ]]; }
@@ -342,6 +357,11 @@ fi
 # --- the table ---------------------------------------------------------------------------------
 report() {
   echo "Commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)."
+  if [[ ${STOCKADE_BENCH_PRIVATE_NS:-} == 1 ]]; then
+    echo "Cgroups: v1 only (--hide-cgroup2: cgroup2 unmounted in the benchmark's mount namespace)."
+  elif [[ $moved_hugetlb -eq 1 ]]; then
+    echo "Cgroups: hybrid, hugetlb moved to a v1 mount for crun (--move-hugetlb)."
+  fi
   echo "crun $(crun --version 2>/dev/null | sed -n 's/^crun version //p'), runc $(runc --version | sed -n 's/^runc version //p'), $(hyperfine --version)."
   echo
   echo "| scenario | command | median ms | p95 ms | ratio to $REF |"
