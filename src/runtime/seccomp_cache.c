@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,23 +96,29 @@ sk_seccomp_cache_key (const struct oci_seccomp *s)
   return text;
 }
 
-/* ROOT/.cache@seccomp as an fd, created if missing; -1 when it is missing
- * and cannot be made, or is not the runtime's own private directory. */
+/* ROOT/.cache@seccomp as an fd (created if missing when CREATE); -1 when
+ * it is missing, or is not the runtime's own private directory. */
 static int
-open_cache_dir (const char *root)
+open_cache_dir (const char *root, bool create)
 {
   cleanup_close int rootfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int fd = -1;
   struct stat st;
 
   if (rootfd < 0)
-    return -1; /* no --root yet: the first create makes it */
+    return -1;
   fd = openat (rootfd, SK_SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT && mkdirat (rootfd, SK_SECCOMP_CACHE_DIR, 0700) == 0)
+  if (fd < 0 && errno == ENOENT && create && mkdirat (rootfd, SK_SECCOMP_CACHE_DIR, 0700) == 0)
     fd = openat (rootfd, SK_SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) < 0 || st.st_uid != geteuid () || (st.st_mode & 077) != 0)
     return -1;
   return steal_fd (&fd);
+}
+
+static void
+cache_name (const char *key, char name[static 32])
+{
+  snprintf (name, 32, "%016" PRIx64 ".bpf", fnv64 (key, strlen (key)));
 }
 
 /* The cached filter for KEY, or NULL (a miss) with nothing set. */
@@ -142,23 +149,28 @@ cache_load (int dirfd, const char *name, const char *key)
   return f;
 }
 
-/* Best effort: a failure only means the next container compiles again. */
-static void
-cache_store (int dirfd, const char *name, const char *key, const struct sk_seccomp *f)
+void
+sk_seccomp_cache_store (const char *root, const char *key, const struct sk_seccomp *f)
 {
   cleanup_error sk_error_t err = NULL;
   cleanup_free void *prog = NULL;
+  cleanup_close int dirfd = -1;
   cleanup_close int fd = -1;
-  char tmp[64];
-  size_t prog_len = 0, key_len = strlen (key);
-  struct cache_header h = { .key_len = (uint32_t) key_len, .flags = sk_seccomp_flags (f),
-                            .listener = sk_seccomp_needs_listener (f) };
+  char name[32], tmp[64];
+  size_t prog_len = 0, key_len;
+  struct cache_header h = { 0 };
 
-  if (sk_seccomp_export_bpf (f, &prog, &prog_len, &err) < 0 || key_len > CACHE_MAX_BYTES)
+  /* Best effort: a failure only means the next container compiles again. */
+  if (root == NULL || key == NULL || f == NULL || (key_len = strlen (key)) > CACHE_MAX_BYTES
+      || (dirfd = open_cache_dir (root, true)) < 0 || sk_seccomp_export_bpf (f, &prog, &prog_len, &err) < 0)
     return;
   memcpy (h.magic, CACHE_MAGIC, sizeof h.magic);
+  h.key_len = (uint32_t) key_len;
+  h.flags = sk_seccomp_flags (f);
+  h.listener = sk_seccomp_needs_listener (f);
   h.prog_len = (uint32_t) prog_len;
   h.prog_sum = fnv64 (prog, prog_len);
+  cache_name (key, name);
   snprintf (tmp, sizeof tmp, ".tmp.%s.%ld", name, (long) getpid ());
   fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -170,23 +182,24 @@ cache_store (int dirfd, const char *name, const char *key, const struct sk_secco
 
 int
 sk_seccomp_cache_build (const char *root, const struct oci_seccomp *s, const struct sk_log *log,
-                        struct sk_seccomp **out, sk_error_t *err)
+                        struct sk_seccomp **out, char **pending_key, sk_error_t *err)
 {
   cleanup_free char *key = NULL;
   cleanup_close int dirfd = -1;
   char name[32];
 
   *out = NULL;
-  if (root == NULL || (key = sk_seccomp_cache_key (s)) == NULL || (dirfd = open_cache_dir (root)) < 0)
+  *pending_key = NULL;
+  if (root == NULL || (key = sk_seccomp_cache_key (s)) == NULL)
     return sk_seccomp_build (s, log, out, err);
-  snprintf (name, sizeof name, "%016" PRIx64 ".bpf", fnv64 (key, strlen (key)));
-  if ((*out = cache_load (dirfd, name, key)) != NULL)
+  cache_name (key, name);
+  if ((dirfd = open_cache_dir (root, false)) >= 0 && (*out = cache_load (dirfd, name, key)) != NULL)
     {
       sk_log_debug (log, "seccomp: compiled filter from %s/%s/%s", root, SK_SECCOMP_CACHE_DIR, name);
       return 0;
     }
   if (sk_seccomp_build (s, log, out, err) < 0)
     return -1;
-  cache_store (dirfd, name, key, *out);
+  *pending_key = steal_pointer (&key);
   return 0;
 }

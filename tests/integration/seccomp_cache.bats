@@ -4,6 +4,8 @@
 # runtime, and a damaged file, a file others could write or a directory others
 # can read is never used: the filter is compiled again (and the file
 # replaced).  Whatever the cache holds, the container runs under the filter.
+# Only a created container writes the cache: a refusal or `check` leaves
+# nothing under --root.
 
 load ../lib/helpers
 load ../lib/container_setup
@@ -105,4 +107,14 @@ cache_files() {
   run_default second
   [[ -z $(ls -A "$BATS_TEST_TMPDIR/elsewhere") ]]
   rm "$ROOT/$CACHE"
+}
+
+@test "seccomp cache: a refused container and \`check\` write nothing under --root" {
+  profile_bundle
+  update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+  run_rt --profile strict run -b "$BUNDLE" "$(cid refused)"
+  [[ $status -ne 0 && $stderr == *CAP_SYS_ADMIN* ]]
+  run_rt check --profile default --bundle "$BUNDLE"
+  [[ $status -eq 0 ]]
+  [[ -z $(ls -A "$ROOT" 2>/dev/null) ]] || fail "left under --root: $(ls -A "$ROOT")"
 }
