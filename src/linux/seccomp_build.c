@@ -404,6 +404,33 @@ sk_seccomp_export_bpf (const struct sk_seccomp *f, void **bpf, size_t *len, sk_e
   return 0;
 }
 
+int
+sk_seccomp_from_bpf (const void *bpf, size_t len, unsigned int flags, bool listener, struct sk_seccomp **out,
+                     sk_error_t *err)
+{
+  cleanup_seccomp struct sk_seccomp *f = NULL;
+
+  *out = NULL;
+  if (len == 0 || len % sizeof (struct sock_filter) != 0 || len / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    return sk_error_set (err, EINVAL, "linux.seccomp: a BPF program of %zu bytes", len);
+  if (listener != ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0))
+    return sk_error_set (err, EINVAL, "linux.seccomp: listener and flags %#x disagree", flags);
+  if ((f = calloc (1, sizeof *f)) == NULL || (f->insns = malloc (len)) == NULL)
+    return sk_error_set (err, ENOMEM, "linux.seccomp");
+  memcpy (f->insns, bpf, len);
+  f->n_insns = len / sizeof (struct sock_filter);
+  f->flags = flags;
+  f->listener = listener;
+  *out = steal_pointer (&f);
+  return 0;
+}
+
+unsigned int
+sk_seccomp_flags (const struct sk_seccomp *f)
+{
+  return f->flags;
+}
+
 void
 sk_seccomp_free (struct sk_seccomp *f)
 {

@@ -36,9 +36,8 @@ expand_words (struct parse_state *st, const struct lex_line *l, const char *valu
           char *const *members = syscall_groups_get (st->groups, w);
           if (members == NULL)
             return hint_fail (err, l, "system call group", w, syscall_groups_nearest (st->groups, w));
-          for (size_t j = 0; members[j] != NULL; j++)
-            if (strset_add (&names, members[j]) < 0)
-              return sk_error_set (err, ENOMEM, "%s", l->file);
+          if (strset_union (&names, members) < 0)
+            return sk_error_set (err, ENOMEM, "%s", l->file);
           continue;
         }
       /* A name the group table does not know is most likely a typo. */

@@ -108,6 +108,8 @@ struct sk_profile
 
 /* Sorted unique sets (bsearch lookups). */
 int strset_add (char ***set, const char *s);
+/* Add every name of the sorted set OTHER (one merge). */
+int strset_union (char ***set, char *const *other);
 void strset_remove (char **set, const char *s);
 bool strset_has (char *const *set, const char *s);
 /* Append to a plain list unless already present. */

@@ -27,12 +27,19 @@ strset_has (char *const *set, const char *s)
 int
 strset_add (char ***set, const char *s)
 {
-  size_t n = sk_strv_len (*set), i = 0;
+  size_t n = sk_strv_len (*set), i = 0, hi = n;
   char **v;
 
-  /* Insertion point: first element not below S. */
-  while (i < n && strcmp ((*set)[i], s) < 0)
-    i++;
+  /* Insertion point: first element not below S, by bisection (a profile's
+     filter adds hundreds of names; a linear scan made loading quadratic). */
+  while (i < hi)
+    {
+      size_t mid = i + (hi - i) / 2;
+      if (strcmp ((*set)[mid], s) < 0)
+        i = mid + 1;
+      else
+        hi = mid;
+    }
   if (i < n && strcmp ((*set)[i], s) == 0)
     return 0;
   v = realloc (*set, (n + 2) * sizeof (char *));
@@ -47,6 +54,44 @@ strset_add (char ***set, const char *s)
       memmove (v + i, v + i + 1, (n - i + 1) * sizeof (char *));
       return -1;
     }
+  return 0;
+}
+
+int
+strset_union (char ***set, char *const *other)
+{
+  size_t n = sk_strv_len (*set), m = sk_strv_len (other), i = 0, j = 0, k = 0;
+  cleanup_free char **out = NULL;
+
+  if (m == 0)
+    return 0;
+  /* One merge of two sorted sets: adding a group's members one by one
+     reallocated and shifted the set for every name. */
+  if ((out = calloc (n + m + 1, sizeof (char *))) == NULL)
+    return -1;
+  while (i < n || j < m)
+    {
+      int c = i == n ? 1 : j == m ? -1 : strcmp ((*set)[i], other[j]);
+      if (c <= 0)
+        {
+          out[k++] = (*set)[i++];
+          j += c == 0;
+          continue;
+        }
+      if ((out[k] = strdup (other[j++])) == NULL)
+        {
+          /* Give back only the copies made here; *set keeps its own. */
+          for (size_t x = 0, y = 0; x < k; x++)
+            if (y < i && out[x] == (*set)[y])
+              y++;
+            else
+              free (out[x]);
+          return -1;
+        }
+      k++;
+    }
+  free (*set);
+  *set = steal_pointer (&out);
   return 0;
 }
 

@@ -117,9 +117,8 @@ expand (struct sk_syscall_groups *g, struct group *grp, sk_error_t *err)
         return lex_fail (err, &l, "%s: including %s makes a cycle of groups", grp->name, sub->name);
       if (expand (g, sub, err) < 0)
         return -1;
-      for (size_t j = 0; sub->expanded[j] != NULL; j++)
-        if (strset_add (&grp->expanded, sub->expanded[j]) < 0)
-          return sk_error_set (err, ENOMEM, "%s", g->path);
+      if (strset_union (&grp->expanded, sub->expanded) < 0)
+        return sk_error_set (err, ENOMEM, "%s", g->path);
     }
   grp->state = EXPANDED;
   return 0;

@@ -507,6 +507,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       create_job_release (&j);
       return -1;
     }
+  sk_runtime_policy_commit (ctx, &j.policy);
   *init_pid = j.init;
   if (console_master != NULL)
     *console_master = steal_fd (&j.console_master);

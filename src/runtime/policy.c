@@ -1,10 +1,12 @@
 #include "policy.h"
+#include "seccomp_cache.h"
 #include "stockade-config.h"
 #include "stockade/cleanup.h"
 #include "stockade/linux/lsm.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,9 +16,17 @@ sk_runtime_policy_clear (struct sk_runtime_policy *pol)
   sk_profile_free (pol->profile);
   sk_seccomp_free (pol->filter);
   sk_conf_clear (&pol->conf);
+  free (pol->filter_cache_key);
+  pol->filter_cache_key = NULL;
   pol->profile = NULL;
   pol->filter = NULL;
   pol->name = NULL;
+}
+
+void
+sk_runtime_policy_commit (const struct sk_context *ctx, struct sk_runtime_policy *pol)
+{
+  sk_seccomp_cache_store (ctx->root, pol->filter_cache_key, pol->filter);
 }
 
 static int
@@ -58,7 +68,7 @@ load_profile (const struct sk_context *ctx, const char *name, struct sk_runtime_
     return sk_error_wrap (err, "profile %s", name);
   if (sc == NULL)
     return 0;
-  r = sk_seccomp_build (sc, ctx->log, &pol->filter, err);
+  r = sk_seccomp_cache_build (ctx->root, sc, ctx->log, &pol->filter, &pol->filter_cache_key, err);
   sk_profile_seccomp_free (sc);
   return r < 0 ? sk_error_wrap (err, "profile %s: SystemCallFilter", name) : 0;
 }

@@ -15,6 +15,7 @@ struct sk_runtime_policy
   struct sk_seccomp *filter;    /* the profile's own filter, NULL when none */
   struct sk_conf conf;          /* stockade.conf, as read by this command */
   const char *name;             /* the profile chosen ("none": no profile) */
+  char *filter_cache_key;       /* filter compiled, not from the cache: store it on commit */
 };
 
 /* Load the profile NAME ("none": an empty policy), looked up where
@@ -34,6 +35,9 @@ int sk_runtime_policy_apply (const struct sk_context *ctx, struct sk_runtime_pol
  * SELinux level is the exec's under SELinuxLevel=auto). */
 int sk_runtime_policy_apply_process (const struct sk_context *ctx, struct sk_runtime_policy *pol, const char *id,
                                      pid_t init, struct oci_process *p, sk_error_t *err);
+/* The container was created: keep its compiled filter in the --root cache
+ * (src/runtime/seccomp_cache.h).  Best effort, never fails. */
+void sk_runtime_policy_commit (const struct sk_context *ctx, struct sk_runtime_policy *pol);
 void sk_runtime_policy_clear (struct sk_runtime_policy *pol);
 
 #endif

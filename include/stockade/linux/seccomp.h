@@ -69,6 +69,14 @@ int sk_seccomp_load (const struct sk_seccomp *f, int *notify_fd, sk_error_t *err
 /* A malloc'd copy of the BPF program (struct sock_filter[], *len in bytes). */
 int sk_seccomp_export_bpf (const struct sk_seccomp *f, void **bpf, size_t *len, sk_error_t *err);
 
+/* The inverse, for a program from a cache: a copy of BPF (len bytes of
+ * struct sock_filter[]) loaded with seccomp(2) FLAGS.  Refuses an empty or
+ * oversized program, or a listener that FLAGS do not ask for. */
+int sk_seccomp_from_bpf (const void *bpf, size_t len, unsigned int flags, bool listener, struct sk_seccomp **out,
+                         sk_error_t *err);
+/* The seccomp(2) flags the filter is loaded with. */
+unsigned int sk_seccomp_flags (const struct sk_seccomp *f);
+
 void sk_seccomp_free (struct sk_seccomp *f);
 
 static inline void

@@ -222,6 +222,9 @@ test_docker_config_changes_only_above_docker (void)
   SK_CHECK (tu_find (&r, "linux.namespaces", "PrivateUsers") != NULL);
   SK_CHECK (tu_find (&r, "linux.resources.pids.limit", "PidsMax") != NULL);
   SK_CHECK (tu_find (&r, "process.rlimits", "RlimitCORE") != NULL);
+  /* The user namespace the profile adds maps gids 0-65535 only. */
+  ch = tu_find (&r, "linux.sysctl", "PrivateUsers");
+  SK_CHECK (ch != NULL && strcmp (ch->result, "0 65535") == 0);
   /* What Docker already does is left alone. */
   SK_CHECK (tu_find (&r, "mounts", "DenyBindSources") == NULL);
   SK_CHECK (tu_find (&r, "linux.namespaces", "PrivateNamespaces") == NULL);
@@ -235,7 +238,7 @@ test_docker_config_changes_only_above_docker (void)
   SK_CHECK (mount_at (c, "/dev/pts", &type, &opts) && !strv_has (opts, "nodev"));
   SK_CHECK (c->linux_cfg->seccomp != NULL && c->linux_cfg->seccomp->n_syscalls == 1);
   /* Only the four binds got flags; every other change is one entry. */
-  SK_CHECK (r.n == 3 + 1 + 1 + 1 + 3 + 1 + 1 + 1);
+  SK_CHECK (r.n == 3 + 1 + 1 + 1 + 3 + 1 + 1 + 1 + 1);
 }
 
 static void

@@ -66,6 +66,30 @@ shipped_groups (void)
   return g;
 }
 
+/* strset_add and strset_union keep a set sorted and free of duplicates. */
+static void
+test_strset_sorted_union (void)
+{
+  static const char *const adds[] = { "mmap", "brk", "read", "brk", "close", "zzz", "aaa" };
+  char *other_words[] = { "aaa", "bind", "read", "write", NULL };
+  cleanup_strv char **set = NULL;
+  cleanup_free char *joined = NULL;
+
+  for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++)
+    SK_CHECK (strset_add (&set, adds[i]) == 0);
+  joined = strv_join (set, " ");
+  SK_CHECK_STR (joined, "aaa brk close mmap read zzz");
+  SK_CHECK (strset_union (&set, other_words) == 0);
+  free (joined);
+  joined = strv_join (set, " ");
+  SK_CHECK_STR (joined, "aaa bind brk close mmap read write zzz");
+  SK_CHECK (strset_union (&set, NULL) == 0);
+  SK_CHECK (sk_strv_len (set) == 8);
+  for (size_t i = 0; set[i] != NULL; i++)
+    SK_CHECK (strset_has (set, set[i]));
+  SK_CHECK (!strset_has (set, "open"));
+}
+
 static void
 test_groups_expand (void)
 {
@@ -224,6 +248,7 @@ main (int argc, char **argv)
   if (tu_init (&t, argc, argv) < 0)
     return 99;
   SK_RUN (test_shipped_lint_clean);
+  SK_RUN (test_strset_sorted_union);
   SK_RUN (test_groups_expand);
   SK_RUN (test_system_service_at_least_as_strict_as_docker);
   SK_RUN (test_default_profile);
