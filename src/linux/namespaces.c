@@ -1,5 +1,6 @@
 #include "stockade/linux/namespaces.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,23 +116,18 @@ sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err)
   return 0;
 }
 
+/* Through a private procfs, never a path some mount could redirect
+ * (CVE-2025-52881). */
 static int
 write_proc_file (pid_t pid, const char *name, const char *data, sk_error_t *err)
 {
-  char path[64];
-  cleanup_close int fd = -1;
-  size_t len = strlen (data);
+  char rel[64];
 
   if (pid > 0)
-    snprintf (path, sizeof path, "/proc/%d/%s", pid, name);
+    snprintf (rel, sizeof rel, "%d/%s", pid, name);
   else
-    snprintf (path, sizeof path, "/proc/self/%s", name);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return sk_error_set (err, errno, "open %s", path);
-  if (write (fd, data, len) != (ssize_t) len)
-    return sk_error_set (err, errno, "write %s", path);
-  return 0;
+    snprintf (rel, sizeof rel, "self/%s", name);
+  return sk_procfs_write (-1, rel, data, strlen (data), err);
 }
 
 static char *

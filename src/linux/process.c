@@ -1,5 +1,6 @@
 #include "stockade/linux/process.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/procfs.h"
 #include "stockade/linux/safe_path.h"
 
 #include <linux/close_range.h>
@@ -44,16 +45,16 @@ sk_process_set_rlimits (const struct oci_process *p, sk_error_t *err)
 int
 sk_process_set_oom_score_adj (const struct oci_process *p, sk_error_t *err)
 {
-  cleanup_close int fd = -1;
   char buf[16];
   int len;
 
   if (!p->oom_score_adj.set)
     return 0;
-  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  /* Through a private procfs: a mount over /proc/self/oom_score_adj must
+   * not receive the write (CVE-2025-52881). */
   len = snprintf (buf, sizeof buf, "%d", p->oom_score_adj.v);
-  if (fd < 0 || write (fd, buf, (size_t) len) != len)
-    return sk_error_set (err, errno, "process.oomScoreAdj: %d", p->oom_score_adj.v);
+  if (sk_procfs_write (-1, "self/oom_score_adj", buf, (size_t) len, err) < 0)
+    return sk_error_wrap (err, "process.oomScoreAdj: %d", p->oom_score_adj.v);
   return 0;
 }
 

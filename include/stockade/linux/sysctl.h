@@ -5,7 +5,8 @@
 #include "stockade/oci_config.h"
 
 /* After pivot_root: write each (already checked) linux.sysctl entry through
- * the container's /proc/sys, which must really be procfs (CVE-2025-52881). */
+ * a private procfs that no mount of the container can cover, each file
+ * verified to be procfs (CVE-2025-52881). */
 int sk_sysctl_apply (const struct oci_kv *kv, size_t n, sk_error_t *err);
 
 #endif
