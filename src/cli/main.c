@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "stockade-config.h"
 #include "stockade/cleanup.h"
+#include "stockade/linux/sealed_exe.h"
 #include "stockade/log.h"
 
 #include <errno.h>
@@ -181,6 +182,15 @@ absolute_root (const char *root, char **out, sk_error_t *err)
   return *out ? 0 : sk_error_set (err, ENOMEM, "--root");
 }
 
+extern char **environ;
+
+/* The verbs that put runtime processes in a container's namespaces. */
+static bool
+enters_container (const char *verb)
+{
+  return strcmp (verb, "create") == 0 || strcmp (verb, "run") == 0 || strcmp (verb, "exec") == 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -221,6 +231,13 @@ main (int argc, char **argv)
   for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
     if (strcmp (verbs[i].name, argv[first]) == 0)
       {
+        /* The container must never reach the host's binary through
+         * /proc/PID/exe (CVE-2019-5736): re-executes from a sealed copy. */
+        if (enters_container (verbs[i].name) && sk_sealed_exe_ensure (argv, environ, &err) < 0)
+          {
+            sk_log_error (&log, "%s", sk_error_msg (&err));
+            return 1;
+          }
         /* Each verb parses its own flags from argv[first..]. */
         optind = 0;
         rc = verbs[i].fn (&cli, argc - first, argv + first, &err);
