@@ -83,6 +83,27 @@ make_dirs (struct sk_cgroup *cg, sk_error_t *err)
   return 0;
 }
 
+char *
+sk_cgroup_plan (const char *cgroups_path, const char *id, sk_error_t *err)
+{
+  cleanup_free char *resolved = NULL;
+  cleanup_cgroup struct sk_cgroup *cg = calloc (1, sizeof *cg);
+  char *saved;
+
+  if (cg == NULL)
+    {
+      sk_error_set (err, ENOMEM, "cgroup");
+      return NULL;
+    }
+  if (sk_cg_path_resolve (cgroups_path, id, &resolved, err) < 0 || sk_cg_layout_detect (&cg->l, err) < 0
+      || sk_cg_layout_place (&cg->l, resolved, err) < 0)
+    return NULL;
+  saved = sk_cgroup_serialize (cg);
+  if (saved == NULL)
+    sk_error_set (err, ENOMEM, "cgroup");
+  return saved;
+}
+
 int
 sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_resources *res,
                   const struct sk_log *log, struct sk_cgroup **out, sk_error_t *err)

@@ -1,4 +1,5 @@
 #include "create.h"
+#include "crash_point.h"
 #include "hooks.h"
 #include "idmap_trees.h"
 #include "init.h"
@@ -218,6 +219,21 @@ write_state (const struct create_job *j, const char *id, const struct oci_config
   return sk_statedir_write (&j->sd, SK_STATE_FILE, json, len, err);
 }
 
+/* Written before the cgroup exists: a create killed while making it leaves
+ * a record that `delete` uses to remove it. */
+static int
+record_cgroup (const struct create_job *j, const struct oci_config *c, const char *id, sk_error_t *err)
+{
+  cleanup_free char *saved = sk_cgroup_plan (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id, err);
+
+  if (saved == NULL)
+    return -1;
+  if (sk_statedir_write (&j->sd, SK_CGROUP_FILE, saved, strlen (saved), err) < 0)
+    return -1;
+  sk_test_crash_point ("cgroup-recorded");
+  return 0;
+}
+
 static int
 write_pid_file (const char *path, pid_t pid, sk_error_t *err)
 {
@@ -317,6 +333,7 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
           break;
         case SK_SYNC_HELLO:
           j->init = sender;
+          sk_test_crash_point ("init-hello");
           /* stage 1 exits right after cloning the init. */
           while (waitpid (j->stage1, NULL, 0) < 0 && errno == EINTR)
             ;
@@ -339,6 +356,7 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             return -1;
           break;
         case SK_SYNC_READY:
+          sk_test_crash_point ("init-ready");
           return 0;
         case SK_SYNC_ERROR:
           return sk_sync_error_from (&m, err);
@@ -427,6 +445,7 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
   sk_closep (&j->sync[1]);
   sk_closep (&j->fifo_fd);
   sk_closep (&j->console_fd);
+  sk_test_crash_point ("spawned");
   return drive_init (j, c, err);
 }
 
@@ -476,29 +495,34 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       return -1;
     }
   j.sd_created = true;
-  if (sk_cgroup_create (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id,
-                        c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, &j.cg, err) < 0)
-    {
-      create_job_abort (&j);
-      create_job_release (&j);
-      return -1;
-    }
+  sk_test_crash_point ("statedir");
   j.id = id;
   j.bundle = bundle;
   j.rootfs = rootfs;
 
   r = sk_statedir_write (&j.sd, SK_CONFIG_FILE, config_data, config_len, err);
   if (r == 0)
-    r = spawn (&j, ctx, c, bundle, rootfs, o, err);
+    r = record_cgroup (&j, c, id, err);
+  if (r == 0)
+    r = sk_cgroup_create (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id,
+                          c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, &j.cg, err);
+  if (r == 0)
+    {
+      sk_test_crash_point ("cgroup");
+      r = spawn (&j, ctx, c, bundle, rootfs, o, err);
+    }
   if (r == 0)
     {
       r = write_pid_file (o->pid_file, j.init, err);
       pid_file_written = r == 0 && o->pid_file != NULL;
     }
+  sk_test_crash_point ("pid-file");
   if (r == 0)
     r = write_state (&j, id, c, bundle, rootfs, err);
+  sk_test_crash_point ("state");
   if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, j.init, NULL) < 0)
     r = sk_error_set (err, errno, "container init exited during setup");
+  sk_test_crash_point ("committed");
   if (r < 0)
     {
       create_job_abort (&j);

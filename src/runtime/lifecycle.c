@@ -200,6 +200,30 @@ kill_and_wait (const struct sk_state *s, sk_error_t *err)
   return 0;
 }
 
+/* The state's cgroup, or, for a create killed before it wrote the state,
+ * the one it recorded before making it.  Also kills every process the init
+ * left behind in it. */
+static int
+destroy_cgroup (const struct sk_statedir *sd, const struct sk_state *s, sk_error_t *err)
+{
+  cleanup_cgroup struct sk_cgroup *cg = NULL;
+  cleanup_free char *recorded = NULL;
+  const char *path = s != NULL ? s->cgroup_path : NULL;
+  size_t len;
+
+  if (s == NULL && sk_statedir_has (sd, SK_CGROUP_FILE))
+    {
+      if (sk_statedir_read (sd, SK_CGROUP_FILE, &recorded, &len, err) < 0)
+        return -1;
+      path = recorded;
+    }
+  if (path == NULL)
+    return 0;
+  if (sk_cgroup_open (path, &cg, err) < 0 || sk_cgroup_destroy (cg, err) < 0)
+    return -1;
+  return 0;
+}
+
 int
 sk_container_delete (const struct sk_context *ctx, const char *id, bool force, sk_error_t *err)
 {
@@ -233,13 +257,8 @@ sk_container_delete (const struct sk_context *ctx, const char *id, bool force, s
     }
   if (s != NULL && kill_and_wait (s, err) < 0)
     return -1;
-  if (s != NULL && s->cgroup_path != NULL)
-    {
-      /* Also every process the init left behind in it. */
-      cleanup_cgroup struct sk_cgroup *cg = NULL;
-      if (sk_cgroup_open (s->cgroup_path, &cg, err) < 0 || sk_cgroup_destroy (cg, err) < 0)
-        return sk_error_wrap (err, "delete container \"%s\"", id);
-    }
+  if (destroy_cgroup (&sd, s, err) < 0)
+    return sk_error_wrap (err, "delete container \"%s\"", id);
   run_warning_hooks (ctx, &sd, s, false);
   return sk_statedir_remove (&sd, err);
 }

@@ -1,4 +1,5 @@
 #include "statedir.h"
+#include "crash_point.h"
 #include "stockade/cleanup.h"
 #include "stockade/container_id.h"
 
@@ -150,6 +151,11 @@ sk_statedir_write (const struct sk_statedir *sd, const char *name, const char *d
         }
       off += (size_t) w;
     }
+  {
+    char point[160];
+    snprintf (point, sizeof point, "before-rename-%s", name);
+    sk_test_crash_point (point);
+  }
   if (renameat (sd->dirfd, tmp, sd->dirfd, name) < 0)
     {
       int saved = errno;

@@ -12,6 +12,8 @@
 #define SK_STATE_FILE "state.json"
 #define SK_CONFIG_FILE "config.json"
 #define SK_EXEC_FIFO "exec.fifo"
+/* The cgroup a create is about to make, recorded before it exists. */
+#define SK_CGROUP_FILE "cgroup"
 
 struct sk_statedir
 {

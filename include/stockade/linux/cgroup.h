@@ -51,6 +51,12 @@ extern const size_t sk_cgroup_n_default_device_rules;
 int sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_resources *res,
                       const struct sk_log *log, struct sk_cgroup **out, sk_error_t *err);
 
+/* What sk_cgroup_create would make, as sk_cgroup_serialize writes it,
+ * without creating anything: `create` records it before the mkdir, so a
+ * create killed at any point leaves a cgroup that `delete` can find.
+ * malloc'd; NULL on error. */
+char *sk_cgroup_plan (const char *cgroups_path, const char *id, sk_error_t *err);
+
 /* Write pid into cgroup.procs of every hierarchy.  Call it for the container's
  * first process before it runs anything (children inherit the cgroup), and
  * for every `exec`ed process. */
