@@ -29,7 +29,14 @@ load_state (const struct sk_statedir *sd, struct sk_state **out, sk_error_t *err
   if (!sk_statedir_has (sd, SK_STATE_FILE))
     return 0; /* being created, or a create that died before recording it */
   if (sk_statedir_read (sd, SK_STATE_FILE, &data, &len, err) < 0)
-    return -1;
+    {
+      const char *slash = strrchr (sd->path, '/');
+      if ((*err)->status != ENOENT)
+        return -1;
+      /* Deleted between the two looks. */
+      sk_error_release (err);
+      return sk_error_set (err, ENOENT, "container \"%s\" does not exist", slash ? slash + 1 : sd->path);
+    }
   if (sk_state_from_json (data, len, out, err) < 0)
     return sk_error_wrap (err, "%s/%s", sd->path, SK_STATE_FILE);
   return 0;
@@ -318,7 +325,9 @@ sk_container_list (const struct sk_context *ctx, struct sk_container_info **out,
         continue;
       if (sk_container_info (ctx, de->d_name, &info, &e) < 0)
         {
-          sk_log_warn (ctx->log, "skipping %s: %s", de->d_name, sk_error_msg (&e));
+          /* ENOENT: deleted since readdir, not an entry at all. */
+          if (e->status != ENOENT)
+            sk_log_warn (ctx->log, "skipping %s: %s", de->d_name, sk_error_msg (&e));
           sk_container_info_clear (&info);
           continue;
         }
