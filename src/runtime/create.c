@@ -48,12 +48,26 @@ struct create_job
   struct sk_idmap_plan idmap;
 };
 
-/* On failure nothing may stay behind: processes, state directory. */
+static void
+close_setup_fds (struct create_job *j)
+{
+  sk_ns_close_fds (j->ns_fds);
+  sk_closep (&j->sync[0]);
+  sk_closep (&j->sync[1]);
+  sk_closep (&j->fifo_fd);
+  sk_closep (&j->console_fd);
+  sk_closep (&j->console_master);
+}
+
+/* On failure nothing may stay behind: processes, state directory.  The
+ * setup fds go first: a create that failed for want of fds (EMFILE) needs
+ * some to remove its cgroup and state directory. */
 static void
 create_job_abort (struct create_job *j)
 {
   sk_kill_and_reap (j->init);
   sk_kill_and_reap (j->stage1);
+  close_setup_fds (j);
   if (j->cg != NULL)
     {
       cleanup_error sk_error_t ignored = NULL;
@@ -69,12 +83,7 @@ create_job_abort (struct create_job *j)
 static void
 create_job_release (struct create_job *j)
 {
-  sk_ns_close_fds (j->ns_fds);
-  sk_closep (&j->sync[0]);
-  sk_closep (&j->sync[1]);
-  sk_closep (&j->fifo_fd);
-  sk_closep (&j->console_fd);
-  sk_closep (&j->console_master);
+  close_setup_fds (j);
   sk_statedir_close (&j->sd);
   sk_cgroup_free (j->cg);
   j->cg = NULL;
