@@ -155,9 +155,11 @@ judge_attack() {
   make_bundle sleep 100
   id=$(cid sealed)
   # A foreground `run` stays alive: look at its own /proc/PID/exe.
-  "$STOCKADE" --root "$ROOT" run -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 3>&- &
+  local argv=("$STOCKADE" --root "$ROOT")
+  mapfile -t -O 3 argv < <(sk_globals)
+  "${argv[@]}" run -b "$BUNDLE" "$id" </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 3>&- &
   pid=$!
-  wait_for_status "$id" running
+  wait_for_status "$id" running 20 || fail "run: $(cat "$BATS_TEST_TMPDIR/run.out")"
   exe=$(readlink "/proc/$pid/exe")
   [[ $exe == /memfd:stockade* ]] || fail "run executes $exe, not a sealed memfd"
   # Sealed: even host root cannot write to it.

@@ -11,6 +11,13 @@ load ../lib/helpers
 CRASH_POINTS=(statedir before-rename-config.json before-rename-cgroup cgroup-recorded cgroup spawned
   init-hello init-ready pid-file before-rename-state.json state committed)
 
+# RT_ARGV: the runtime's command line as rt builds it (--root, profile
+# options), for the calls that must run without rt's timeout wrapper.
+set_rt_argv() {
+  RT_ARGV=("$STOCKADE" --root "$ROOT")
+  mapfile -t -O 3 RT_ARGV < <(sk_globals)
+}
+
 # The statuses `state` and `list` may report.
 VALID_STATUS='^(creating|created|running|stopped|paused)$'
 
@@ -68,9 +75,10 @@ assert_crash_recoverable() {
 @test "create SIGKILLed after a random delay: delete --force leaves nothing, list stays sane" {
   local i id pid
   make_bundle sleep 100
+  set_rt_argv
   for i in $(seq 1 15); do
     id=$(cid "kill")
-    "$STOCKADE" --root "$ROOT" create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 3>&- &
+    "${RT_ARGV[@]}" create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 3>&- &
     pid=$!
     sleep "0.0$((RANDOM % 9))"
     kill -9 "$pid" 2>/dev/null || true
@@ -99,7 +107,7 @@ state_field() {
   local re='"'$2'": *"?([a-z0-9]+)'
   # Without rt's timeout wrapper: `state` takes no lock and cannot hang,
   # and every process spawned counts on 2 shared cores.
-  [[ $("$STOCKADE" --root "$ROOT" state "$1" 2>/dev/null 3>&-) =~ $re ]] && echo "${BASH_REMATCH[1]}"
+  [[ $("${RT_ARGV[@]}" state "$1" 2>/dev/null 3>&-) =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
 quick_status_is() {
@@ -177,6 +185,7 @@ runtime_pids() {
 @test "200 containers by 8 parallel workers with concurrent state/list/kill: right answers, nothing leaked" {
   local prefix count=200 workers=8 w i ids bad start=$SECONDS
   make_bundle sleep 100
+  set_rt_argv
   prefix=$(cid conc)
   for ((w = 0; w < workers; w++)); do
     ids=()
@@ -203,7 +212,8 @@ $(head -c 4000 <<<"$bad")"
 
 # attempt_create ID LABEL CMD...: run CMD (a create of ID); it must succeed
 # (the container is then deleted) or fail with a message and leave nothing.
-# Counts failures in $FAILED.
+# Counts failures in $FAILED and successes in $SUCCEEDED; the failures'
+# messages are collected in $BATS_TEST_TMPDIR/failures.
 attempt_create() {
   local id=$1 label=$2
   shift 2
@@ -212,9 +222,11 @@ attempt_create() {
   stderr=$(cat "$BATS_TEST_TMPDIR/attempt.err")
   echo "$label: exit $status ${stderr:+($stderr)}"
   if [[ $status -eq 0 ]]; then
+    SUCCEEDED=$((SUCCEEDED + 1))
     rt delete -f "$id" || fail "$label: delete after a successful create failed"
   else
     FAILED=$((FAILED + 1))
+    echo "$stderr" >>"$BATS_TEST_TMPDIR/failures"
     [[ $status -ne 124 && $status -lt 128 ]] || fail "$label: create hung or crashed (exit $status)"
     grep -q '^stockade: ' <<<"$stderr" || fail "$label: no error message: $stderr"
     assert_no_leftovers "$id" || fail "$label: leftovers"
@@ -230,13 +242,15 @@ attempt_create() {
 @test "a low fd limit makes create fail cleanly or succeed, never leave half a container" {
   local n id
   make_bundle sleep 100
-  FAILED=0
+  set_rt_argv
+  FAILED=0 SUCCEEDED=0
   for n in 4 5 6 7 8 9 10 11 12 14 16 24; do
     id=$(cid "fds$n")
     attempt_create "$id" "ulimit -Sn $n" \
-      bash -c 'ulimit -Sn "$1" && exec "${@:2}"' _ "$n" timeout 20 "$STOCKADE" --root "$ROOT" create -b "$BUNDLE" "$id"
+      bash -c 'ulimit -Sn "$1" && exec "${@:2}"' _ "$n" timeout 20 "${RT_ARGV[@]}" create -b "$BUNDLE" "$id"
   done
   [[ $FAILED -gt 0 ]] || fail "no limit was low enough to make create fail: the test proves nothing"
+  [[ $SUCCEEDED -gt 0 ]] || fail "create never succeeded, even with the highest limit: $(sort -u "$BATS_TEST_TMPDIR/failures")"
 }
 
 @test "a pids limit on the caller makes create fail cleanly or succeed, never leave half a container" {
@@ -245,15 +259,17 @@ attempt_create() {
   mkdir "$cg"
   on_teardown "rmdir $cg"
   make_bundle sleep 100
-  FAILED=0
+  set_rt_argv
+  FAILED=0 SUCCEEDED=0
   for n in 1 2 3 4 6; do
     echo "$n" >"$cg/pids.max"
     id=$(cid "pids$n")
     # The shell moves itself into the limited cgroup, then becomes the create.
     attempt_create "$id" "pids.max $n" timeout 20 \
-      bash -c 'echo $$ >"$1/cgroup.procs" && exec "${@:2}"' _ "$cg" "$STOCKADE" --root "$ROOT" create -b "$BUNDLE" "$id"
+      bash -c 'echo $$ >"$1/cgroup.procs" && exec "${@:2}"' _ "$cg" "${RT_ARGV[@]}" create -b "$BUNDLE" "$id"
   done
   [[ $FAILED -gt 0 ]] || fail "no limit was low enough to make create fail: the test proves nothing"
+  [[ $SUCCEEDED -gt 0 ]] || fail "create never succeeded, even with the highest limit: $(sort -u "$BATS_TEST_TMPDIR/failures")"
 }
 
 @test "a full --root filesystem makes create fail cleanly or succeed, never leave half a container" {
@@ -264,16 +280,19 @@ attempt_create() {
   make_bundle sleep 100
   ROOT=$fs/state
   mkdir "$ROOT"
+  set_rt_argv
   # Fill it with 4 KiB files, so that space can be given back page by page.
   for i in $(seq 1 300); do
     head -c 4096 /dev/zero >"$fs/fill$i" 2>/dev/null || { rm -f "$fs/fill$i"; break; }
   done
-  FAILED=0
+  FAILED=0 SUCCEEDED=0
   for k in 0 1 2 3 4 6; do
     rm -f "$fs/fill$((i - k))" "$fs/fill$((i - k + 1))"
     id=$(cid "full$k")
-    attempt_create "$id" "free pages ~$k" timeout 20 "$STOCKADE" --root "$ROOT" create -b "$BUNDLE" "$id"
+    attempt_create "$id" "free pages ~$k" timeout 20 "${RT_ARGV[@]}" create -b "$BUNDLE" "$id"
   done
   [[ $FAILED -gt 0 ]] || fail "the filesystem was never full enough to make create fail: the test proves nothing"
+  grep -q 'No space left on device' "$BATS_TEST_TMPDIR/failures" ||
+    fail "no create failed for want of space: $(sort -u "$BATS_TEST_TMPDIR/failures")"
   [[ -z $(find "$ROOT" -mindepth 1 2>/dev/null) ]] || fail "files left in --root: $(find "$ROOT" -mindepth 1)"
 }
