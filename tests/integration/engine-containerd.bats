@@ -92,7 +92,7 @@ setup() {
 # Every test leaves no task, container, Stockade state or cgroup behind.
 teardown() {
   [[ -z ${ENGINE_SKIP:-} ]] || return 0
-  local problems=""
+  local problems="" left
   if [[ -n $(ctr_ containers ls -q 2>/dev/null) ]]; then
     problems+="containers left: $(ctr_ containers ls -q | tr '\n' ' ')"
     for id in $(ctr_ containers ls -q); do
@@ -101,9 +101,8 @@ teardown() {
       ctr_ containers delete "$id" >/dev/null 2>&1
     done
   fi
-  if [[ -n $(ls -A "$RUNC_ROOT/$CTR_NS" 2>/dev/null) ]]; then
-    problems+=" stockade state left: $(ls -A "$RUNC_ROOT/$CTR_NS")"
-  fi
+  left=$(state_root_entries "$RUNC_ROOT/$CTR_NS")
+  [[ -z $left ]] || problems+=" stockade state left: $left"
   local cg
   cg=$(leaked_cgroups "$ID")
   [[ -z $cg ]] || problems+=" cgroups left: $cg"

@@ -330,10 +330,11 @@ common_setup() {
   TEARDOWN_CMDS=()
 }
 
-# What $ROOT holds besides the runtime's compiled-seccomp cache (kept across
-# containers on purpose, see src/runtime/seccomp_cache.h).
+# What a state root ($ROOT, or DIR) holds besides the runtime's
+# compiled-seccomp cache (kept across containers on purpose, see
+# src/runtime/seccomp_cache.h).
 state_root_entries() {
-  ls -A "$ROOT" 2>/dev/null | grep -vx '\.cache@seccomp' || true
+  ls -A "${1:-$ROOT}" 2>/dev/null | grep -vx '\.cache@seccomp' || true
 }
 
 # Force-delete every container left in $ROOT, then fail if anything leaked.
