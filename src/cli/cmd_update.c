@@ -166,11 +166,19 @@ parse_resources (const char *resources_json, struct oci_config **c, sk_error_t *
   return 0;
 }
 
+/* cleanup_free on an array would free only its first element. */
+static void
+free_flag_bufs (char *(*bufs)[4])
+{
+  for (size_t i = 0; i < 4; i++)
+    free ((*bufs)[i]);
+}
+
 int
 cli_update (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
 {
   static const char *const names[] = { "memory", "cpu", "pids", "blockIO" };
-  cleanup_free char *bufs[4] = { NULL, NULL, NULL, NULL };
+  __attribute__ ((cleanup (free_flag_bufs))) char *bufs[4] = { NULL, NULL, NULL, NULL };
   cleanup_free char *json = NULL;
   cleanup_config struct oci_config *c = NULL;
   size_t sizes[4] = { 0 };
@@ -179,7 +187,12 @@ cli_update (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
   int ch, r = 0;
 
   for (size_t i = 0; i < 4; i++)
-    objects[i] = open_memstream (&bufs[i], &sizes[i]);
+    if ((objects[i] = open_memstream (&bufs[i], &sizes[i])) == NULL)
+      {
+        while (i > 0)
+          fclose (objects[--i]);
+        return sk_error_set (err, errno, "update: open_memstream");
+      }
   opterr = 0;
   while (r == 0 && (ch = getopt_long (argc, argv, "+r:h", update_options, NULL)) != -1)
     switch (ch)
@@ -207,6 +220,8 @@ cli_update (struct sk_cli *cli, int argc, char **argv, sk_error_t *err)
       if (src == NULL)
         return sk_error_set (err, errno, "update: -r `%s`", file);
       m = open_memstream (&json, &size);
+      if (m == NULL)
+        return sk_error_set (err, errno, "update: open_memstream");
       for (int b; (b = fgetc (src)) != EOF;)
         fputc (b, m), len++;
       fclose (m);
