@@ -11,6 +11,11 @@
 #   scripts/test.sh [--no-install] tests/integration/cli.bats ...
 #                                         only these bats files (unit tests still run)
 #   scripts/test.sh --no-unit FILE...     only these bats files, no unit tests
+#   --no-asan --no-fuzz --no-valgrind     skip a hostile-input pass (below)
+#
+# After the main pass (scripts/test-hardening.sh): the CLI under valgrind, the
+# unit tests and the same bats files again against an ASan+UBSan build
+# (build-asan), and each libFuzzer harness for FUZZ_TIME (40) seconds.
 #
 # Environment: BUILD_DIR (default build), RUNTIME (the binary the bats tests
 # drive; default $BUILD_DIR/stockade, e.g. RUNTIME=/usr/sbin/runc).
@@ -25,11 +30,15 @@ export RUNTIME=${RUNTIME:-$BUILD_DIR/stockade}
 
 install=1
 unit=1
+hardening_asan=1 hardening_fuzz=1 hardening_valgrind=1
 bats_files=()
 for arg in "$@"; do
   case $arg in
     --no-install) install=0 ;;
     --no-unit) unit=0 ;;
+    --no-asan) hardening_asan=0 ;;
+    --no-fuzz) hardening_fuzz=0 ;;
+    --no-valgrind) hardening_valgrind=0 ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
       exit 0
@@ -72,6 +81,8 @@ PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
   libselinux1-dev scdoc bats busybox-static jq iproute2 util-linux)
 # The engines that tests/integration/engine-*.bats start (privately).
 PACKAGES+=(containerd docker.io podman)
+# The hostile-input passes: libFuzzer (clang + its runtime), memcheck.
+PACKAGES+=(clang libclang-rt-14-dev valgrind)
 
 if [[ $install -eq 1 ]]; then
   missing=()
@@ -174,20 +185,30 @@ if ! tests/lib/make-rootfs.sh tests/.cache/rootfs; then
 fi
 
 say "integration tests (bats): ${bats_files[*]}"
-# Bounded so a hung container cannot eat CI's time; bats prints each failing
-# test's output as "# " lines right after its "not ok".
+# run_bats_pass NAME FILES...: bats --tap FILES, counted.  Bounded so a hung
+# container cannot eat CI's time; bats prints each failing test's output as
+# "# " lines right after its "not ok".
+run_bats_pass() {
+  local name=$1 rc
+  shift
+  timeout -k 30 1500 bats --tap "$@" 2>&1 | tee "$logdir/$name.tap"
+  rc=${PIPESTATUS[0]}
+  # Engine daemons of a bats run that died before its teardown_file.
+  tests/lib/engine-cleanup.sh "$STOCKADE_TEST_RUN_ID"
+  count_tap "$logdir/$name.tap"
+  if [[ $rc -ne 0 ]] && ! grep -qE '^not ok [0-9]+' "$logdir/$name.tap"; then
+    echo "test.sh: $name: bats exited $rc without a failing test (timeout or error)" >&2
+    failed=$((failed + 1))
+  fi
+  if [[ $rc -eq 124 ]]; then
+    echo "test.sh: $name: bats timed out" >&2
+  fi
+}
 export STOCKADE_TEST_RUN_ID=$logdir
-timeout -k 30 1500 bats --tap "${bats_files[@]}" 2>&1 | tee "$logdir/bats.tap"
-bats_rc=${PIPESTATUS[0]}
-# Engine daemons of a bats run that died before its teardown_file.
-tests/lib/engine-cleanup.sh "$STOCKADE_TEST_RUN_ID"
-count_tap "$logdir/bats.tap"
-if [[ $bats_rc -ne 0 ]] && ! grep -qE '^not ok [0-9]+' "$logdir/bats.tap"; then
-  echo "test.sh: bats exited $bats_rc without a failing test (timeout or error)" >&2
-  failed=$((failed + 1))
-fi
-if [[ $bats_rc -eq 124 ]]; then
-  echo "test.sh: bats timed out" >&2
-fi
+run_bats_pass bats "${bats_files[@]}"
+
+# --- hostile input: valgrind, ASan+UBSan, fuzzing (issue 8) ----------------------
+# shellcheck source=scripts/test-hardening.sh
+source scripts/test-hardening.sh
 
 summary_and_exit
