@@ -195,6 +195,6 @@ const char *
 sk_profile_source_name (enum sk_profile_source s)
 {
   static const char *const names[] = { "built-in default", "stockade.conf Profile=", "--profile",
-                                       "annotation " SK_PROFILE_ANNOTATION };
+                                       ("annotation " SK_PROFILE_ANNOTATION) };
   return (unsigned) s < N_ELEM (names) ? names[s] : "?";
 }
