@@ -22,8 +22,8 @@ merge (const char *profile, struct oci_config *c)
   size_t len;
 
   (void) sk_policy_apply (p, "fuzz", c, &r, &err);
-  (void) sk_policy_report_json (&r, sk_profile_name (p), sk_profile_mode_name (sk_profile_mode (p)), &json, &len,
-                                &err);
+  (void) sk_policy_report_json (&r, "fuzz", sk_profile_name (p), sk_profile_mode_name (sk_profile_mode (p)), &json,
+                                &len, &err);
   (void) sk_policy_report_text (&r, &text, &err);
 }
 
