@@ -39,6 +39,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REPO=$PWD
+. scripts/lib/packages.sh
 
 ARGS=("$@")
 move_hugetlb=0 hide_cgroup2=0 install=1 quick=0 only=abcdefg out=/tmp/stockade-bench
@@ -78,12 +79,9 @@ fi
 
 # --- dependencies and build -------------------------------------------------------
 PACKAGES=(crun runc hyperfine jq time gcc libseccomp-dev busybox-static meson ninja-build
-  pkg-config libyajl-dev libcap-dev libselinux1-dev scdoc)
+  pkg-config libyajl-dev libcap-dev scdoc)
 if [[ $install -eq 1 ]]; then
-  missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
   if [[ ${#missing[@]} -gt 0 ]]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

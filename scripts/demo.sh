@@ -11,6 +11,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REPO=$PWD
+. scripts/lib/packages.sh
 BUILD_DIR=${BUILD_DIR:-build}
 [[ $BUILD_DIR == /* ]] || BUILD_DIR=$REPO/$BUILD_DIR
 STOCKADE=$BUILD_DIR/stockade
@@ -27,10 +28,7 @@ die() { echo "demo.sh: $*" >&2; exit 1; }
 PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
   scdoc busybox-static jq)
 if [[ $install -eq 1 ]]; then
-  missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
   if [[ ${#missing[@]} -gt 0 ]]; then
     bold "Installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -23,6 +23,7 @@ set -uo pipefail
 
 orig_pwd=$PWD
 cd "$(dirname "$0")/.." || exit 1
+. scripts/lib/packages.sh
 started=$SECONDS
 BUILD_DIR=${BUILD_DIR:-build}
 [[ $BUILD_DIR == /* ]] || BUILD_DIR=$PWD/$BUILD_DIR
@@ -78,17 +79,14 @@ fi
 
 # --- dependencies ------------------------------------------------------------
 PACKAGES=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
-  libselinux1-dev scdoc bats busybox-static jq iproute2 util-linux)
+  scdoc bats busybox-static jq iproute2 util-linux)
 # The engines that tests/integration/engine-*.bats start (privately).
 PACKAGES+=(containerd docker.io podman)
 # The hostile-input passes: libFuzzer (clang + its runtime), memcheck.
 PACKAGES+=(clang libclang-rt-14-dev valgrind)
 
 if [[ $install -eq 1 ]]; then
-  missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
   if [[ ${#missing[@]} -gt 0 ]]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
