@@ -4,6 +4,9 @@
 #include "stockade-config.h"
 #include "stockade/cleanup.h"
 
+#include <elf.h>
+#include <link.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -55,22 +58,65 @@ key_u32 (FILE *f, const char *what, sk_opt_u32 o)
     fprintf (f, " %s=%" PRIu32, what, o.v);
 }
 
+/* The GNU build-id note of the running executable, as hex: it names the
+ * binary's contents, so it is the same in the sealed memfd copy that create
+ * and exec run from (CVE-2019-5736), whose inode is new every time. */
+struct build_id
+{
+  char hex[2 * 64 + 1];
+};
+
+static int
+find_build_id (struct dl_phdr_info *info, size_t size, void *data)
+{
+  struct build_id *out = data;
+
+  (void) size;
+  /* The first object is the executable itself. */
+  for (size_t i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      const char *p, *end;
+
+      if (ph->p_type != PT_NOTE)
+        continue;
+      p = (const char *) (info->dlpi_addr + ph->p_vaddr);
+      end = p + ph->p_memsz;
+      while (p + sizeof (ElfW (Nhdr)) <= end)
+        {
+          const ElfW (Nhdr) *n = (const ElfW (Nhdr) *) p;
+          const unsigned char *desc = (const unsigned char *) (p + sizeof *n + ((n->n_namesz + 3) & ~3u));
+
+          if ((const char *) desc + n->n_descsz > end)
+            break;
+          if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp (p + sizeof *n, "GNU", 4) == 0
+              && n->n_descsz > 0 && n->n_descsz <= 64)
+            {
+              for (size_t k = 0; k < n->n_descsz; k++)
+                snprintf (out->hex + 2 * k, 3, "%02x", desc[k]);
+              return 1;
+            }
+          p = (const char *) desc + ((n->n_descsz + 3) & ~3u);
+        }
+    }
+  return 1;
+}
+
 char *
 sk_seccomp_cache_key (const struct oci_seccomp *s)
 {
   const struct scmp_version *v = seccomp_version ();
-  struct stat exe;
+  struct build_id id = { .hex = "" };
   char *text = NULL;
   size_t len = 0;
-  FILE *f = open_memstream (&text, &len);
+  FILE *f;
 
-  if (f == NULL)
+  /* What the translation depends on besides the object itself.  Without a
+   * build id there is nothing stable to key on: no cache. */
+  dl_iterate_phdr (find_build_id, &id);
+  if (id.hex[0] == '\0' || (f = open_memstream (&text, &len)) == NULL)
     return NULL;
-  /* What the translation depends on besides the object itself. */
-  if (stat ("/proc/self/exe", &exe) < 0)
-    memset (&exe, 0, sizeof exe);
-  fprintf (f, "stockade %s exe %ju:%ju %jd %jd.%09ld\n", STOCKADE_VERSION, (uintmax_t) exe.st_dev,
-           (uintmax_t) exe.st_ino, (intmax_t) exe.st_size, (intmax_t) exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec);
+  fprintf (f, "stockade %s build-id %s\n", STOCKADE_VERSION, id.hex);
   fprintf (f, "libseccomp %u.%u.%u api %u\n", v->major, v->minor, v->micro, seccomp_api_get ());
   fprintf (f, "default %s", s->default_action);
   key_u32 (f, "errno", s->default_errno_ret);

@@ -4,7 +4,7 @@
  * ROOT/.cache@seccomp/ (0700, owned by the runtime's euid; '@' cannot occur
  * in a container id and `list` skips dot entries) holds one file per filter,
  * named by a 64-bit hash of its key.  The key is the whole input of the
- * compilation in text: the OCI seccomp object, the runtime binary's identity
+ * compilation in text: the OCI seccomp object, the runtime binary's GNU build id
  * (a rebuilt runtime may translate differently) and libseccomp's version and
  * API level.  A file is used only when it is a regular file of the runtime's
  * euid, not writable by group or others, holds exactly that key and a
@@ -34,7 +34,8 @@ int sk_seccomp_cache_build (const char *root, const struct oci_seccomp *s, const
 /* Store F under KEY in ROOT's cache, creating the directory; best effort. */
 void sk_seccomp_cache_store (const char *root, const char *key, const struct sk_seccomp *f);
 
-/* The cache key of S (exposed for the unit test); NULL on ENOMEM. */
+/* The cache key of S (exposed for the unit test); NULL on ENOMEM or when the
+ * executable has no GNU build id (then nothing is cached). */
 char *sk_seccomp_cache_key (const struct oci_seccomp *s);
 
 #endif
