@@ -74,9 +74,7 @@ hardening_run_asan() {
   # The runtime forks and clones into containers, so a report can come from a
   # process whose stderr a test swallows, or that has just entered the
   # container's mount namespace: every report goes to a file under $sanlog,
-  # and each file counts as a failure below.  Leaks are checked in the CLI
-  # process (the children leave by _exit, which skips LeakSanitizer, or by
-  # execve).  allow_user_segv_handler keeps the runtime's own signal setup;
+  # and each file counts as a failure below.  allow_user_segv_handler keeps the runtime's own signal setup;
   # abort_on_error=0 exits with a status instead of dumping core inside a
   # container.  UBSan stops at the first report.  Commands get a longer
   # timeout: instrumented, they are about 2x slower.
@@ -87,7 +85,12 @@ hardening_run_asan() {
     [[ $(basename "$f") == engine-* ]] || asan_files+=("$f")
   done
   [[ ${#asan_files[@]} -gt 0 ]] || return 0
-  ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allow_user_segv_handler=1:log_path=$sanlog/asan" \
+  # No LeakSanitizer here: at exit it stops the world with ptrace, which
+  # fails now and then for a runtime process that has entered a container's
+  # user namespace ("Unable to get registers", "does not work under ptrace")
+  # and fails the command though nothing leaked.  Leaks are checked by the
+  # ASan unit tests above and by the valgrind pass over the CLI.
+  ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:allow_user_segv_handler=1:log_path=$sanlog/asan" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$sanlog/ubsan" \
     RUNTIME=$ASAN_BUILD_DIR/stockade RT_TIMEOUT=60 run_bats_pass asan-bats "${asan_files[@]}"
   for f in "$sanlog"/*; do

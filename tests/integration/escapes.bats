@@ -10,15 +10,6 @@ SWAP_RACE=${SWAP_RACE:-$REPO_ROOT/build/swap_race}
 
 setup() {
   common_setup
-  # Under the ASan pass (scripts/test-hardening.sh): LeakSanitizer stops the
-  # world with ptrace when the runtime exits, and while a container process
-  # hammers the runtime's /proc/PID entries that attach can fail; LSan then
-  # fails the command ("does not work under ptrace"), a sanitizer limit and
-  # not a leak.  ASan and UBSan still run here; leaks are checked everywhere
-  # else.
-  if [[ ${ASAN_OPTIONS:-} == *detect_leaks=1* ]]; then
-    export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
-  fi
   HOSTDIR=$BATS_TEST_TMPDIR/hostdir
   mkdir -p "$HOSTDIR"
   echo host-data >"$HOSTDIR/HOSTFILE"
