@@ -31,7 +31,7 @@ assert_list_sane() {
   json_true '. == null or type == "array"' <<<"$out"
   while read -r st; do
     [[ $st =~ $VALID_STATUS ]] || fail "list shows status '$st': $out"
-  done < <(jq -r '.[].status' <<<"$out")
+  done < <(jq -r '(. // [])[].status' <<<"$out")
 }
 
 # A state file, if there is one, is complete JSON for ID.
