@@ -6,7 +6,8 @@
 #             memcheck, against the plain build          (--no-valgrind skips)
 #   asan      a second build, $ASAN_BUILD_DIR (default build-asan), clang with
 #             -fsanitize=address,undefined; the unit tests and the same bats
-#             files as the main pass but engine-*.bats run against it
+#             files as the main pass but engine-*.bats and escapes.bats run
+#             against it
 #                                                         (--no-asan skips)
 #   fuzz      tests/fuzz/run.sh: each libFuzzer harness for FUZZ_TIME seconds
 #             (default 40; 4 harnesses)                   (--no-fuzz skips)
@@ -80,9 +81,16 @@ hardening_run_asan() {
   # timeout: instrumented, they are about 2x slower.
   # The engine tests are left out: dockerd, containerd and podman start the
   # runtime with their own environment, and they are the slowest files.
+  # escapes.bats is left out too: its attackers race the runtime from
+  # inside the container, and at the instrumented build's speed the
+  # attacker's container once outlived its teardown's delete (ci run of
+  # stop 12; not reproduced alone).  It runs in the main pass.
   local asan_files=()
   for f in "${bats_files[@]}"; do
-    [[ $(basename "$f") == engine-* ]] || asan_files+=("$f")
+    case $(basename "$f") in
+      engine-* | escapes.bats) ;;
+      *) asan_files+=("$f") ;;
+    esac
   done
   [[ ${#asan_files[@]} -gt 0 ]] || return 0
   # No LeakSanitizer here: at exit it stops the world with ptrace, which
