@@ -266,30 +266,29 @@ fit_ping_group_range (struct policy_ctx *x, sk_error_t *err)
 {
   struct oci_linux *l = x->c->linux_cfg;
   cleanup_free char *result = NULL, *asked = NULL;
+  struct oci_kv *kv = NULL;
   unsigned long lo, hi;
   uint32_t last;
-  char *value = NULL;
+  const char *value;
   int end = 0;
 
   if (sk_profile_private_users (x->p) != SK_PRIVATE_USERS_REQUIRE || !x->apply)
     return 0;
-  for (size_t i = 0; i < l->n_sysctl && value == NULL; i++)
+  for (size_t i = 0; i < l->n_sysctl && kv == NULL; i++)
     if (strcmp (l->sysctl[i].key, PING_GROUP_RANGE) == 0)
-      value = l->sysctl[i].value;
-  if (value == NULL || sscanf (value, "%lu %lu%n", &lo, &hi, &end) != 2 || value[end] != '\0' || lo > hi
+      kv = &l->sysctl[i];
+  if (kv == NULL)
+    return 0;
+  value = kv->value;
+  if (sscanf (value, "%lu %lu%n", &lo, &hi, &end) != 2 || value[end] != '\0' || lo > hi
       || lo > UINT32_MAX || !mapped_gid_span (l, (uint32_t) lo, &last) || hi <= last)
     return 0;
   if (asprintf (&asked, PING_GROUP_RANGE "=%s", value) < 0 || asprintf (&result, "%lu %u", lo, last) < 0)
     return sk_error_set (err, ENOMEM, "linux.sysctl");
   if (policy_record (x, SK_CHANGE_CLAMP, "linux.sysctl", "PrivateUsers", asked, result, err) < 0)
     return -1;
-  for (size_t i = 0; i < l->n_sysctl; i++)
-    if (strcmp (l->sysctl[i].key, PING_GROUP_RANGE) == 0)
-      {
-        free (l->sysctl[i].value);
-        l->sysctl[i].value = steal_pointer (&result);
-        break;
-      }
+  free (kv->value);
+  kv->value = steal_pointer (&result);
   return 0;
 }
 
