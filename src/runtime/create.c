@@ -46,6 +46,7 @@ struct create_job
   struct sk_runtime_policy policy;
   struct sk_lsm lsm;
   struct sk_idmap_plan idmap;
+  struct sk_cgroup_warm *warm; /* joined before the fork */
 };
 
 static void
@@ -443,6 +444,7 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
   a.state_dirfd = j->sd.dirfd;
   a.fifo_fd = j->fifo_fd;
 
+  sk_cgroup_warm_finish (j->warm);
   j->stage1 = fork ();
   if (j->stage1 < 0)
     return sk_error_set (err, errno, "fork");
@@ -462,6 +464,9 @@ int
 sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, pid_t *init_pid,
                      int *console_master, sk_error_t *err)
 {
+  /* First, so the kernel's grace period for the cgroup move runs while the
+   * config is parsed (src/linux/cgroup_warm.c). */
+  __attribute__ ((cleanup (sk_cgroup_warm_finish))) struct sk_cgroup_warm warm = { 0 };
   cleanup_config struct oci_config *c = NULL;
   cleanup_free char *bundle = NULL, *rootfs = NULL, *config_path = NULL, *config_data = NULL;
   struct create_job j
@@ -471,6 +476,8 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   bool pid_file_written = false;
   int r;
 
+  sk_cgroup_warm_start (&warm);
+  j.warm = &warm;
   for (int t = 0; t < OCI_NS__COUNT; t++)
     j.ns_fds[t] = -1;
   if (asprintf (&config_path, "%s/config.json", o->bundle ? o->bundle : ".") < 0)

@@ -353,6 +353,9 @@ int
 sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk_exec_opts *o, int *exit_code,
                    sk_error_t *err)
 {
+  /* The exec'd process is moved into the cgroup: start paying the kernel's
+   * grace period for that now (src/linux/cgroup_warm.c). */
+  __attribute__ ((cleanup (sk_cgroup_warm_finish))) struct sk_cgroup_warm warm = { 0 };
   cleanup_config struct oci_config *c = NULL;
   cleanup_state struct sk_state *s = NULL;
   struct exec_child x = { .console_fd = -1 };
@@ -368,6 +371,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   sigset_t all, old;
 
   *exit_code = 0;
+  sk_cgroup_warm_start (&warm);
   if (load_container (ctx, id, o->ignore_paused, &c, &s, err) < 0)
     return -1;
   if (o->process_file != NULL)
@@ -444,6 +448,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   x.sync_fd = sync[1];
   sk_relay_signal_set (&all);
   sigprocmask (SIG_BLOCK, &all, &old);
+  sk_cgroup_warm_finish (&warm);
   stage1 = fork ();
   if (stage1 == 0)
     {

@@ -30,6 +30,7 @@
 #define STOCKADE_LINUX_CGROUP_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -61,6 +62,18 @@ char *sk_cgroup_plan (const char *cgroups_path, const char *id, sk_error_t *err)
  * first process before it runs anything (children inherit the cgroup), and
  * for every `exec`ed process. */
 int sk_cgroup_enter (const struct sk_cgroup *cg, pid_t pid, sk_error_t *err);
+
+/* The first cgroup.procs write after a quiet spell waits for an RCU grace
+ * period (6-30 ms here; src/linux/cgroup_warm.c).  start begins paying it in a
+ * thread while the caller goes on; finish joins that thread and must be
+ * called before the caller forks.  Best effort, never fails. */
+struct sk_cgroup_warm
+{
+  pthread_t thread;
+  bool running;
+};
+void sk_cgroup_warm_start (struct sk_cgroup_warm *w);
+void sk_cgroup_warm_finish (struct sk_cgroup_warm *w);
 
 /* What to keep in the state file (state "cgroupPath"): the resolved path
  * ("/stockade/id") when it is the same in every hierarchy, else one
