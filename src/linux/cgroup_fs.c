@@ -289,9 +289,10 @@ sk_cg_read_pids (const char *dir, pid_t **pids, size_t *n, sk_error_t *err)
   return 0;
 }
 
-/* Sub-cgroups first; EBUSY lingers briefly after the last task exits. */
+/* Sub-cgroups first; EBUSY lingers briefly after the last task exits, so
+ * with wait it is retried for a while. */
 static int
-rmdir_tree (const char *dir, unsigned depth, sk_error_t *err)
+rmdir_tree (const char *dir, unsigned depth, bool wait, sk_error_t *err)
 {
   DIR *d;
   struct dirent *e;
@@ -311,7 +312,7 @@ rmdir_tree (const char *dir, unsigned depth, sk_error_t *err)
           closedir (d);
           return sk_error_set (err, ENOMEM, "cgroup");
         }
-      if (rmdir_tree (sub, depth + 1, err) < 0)
+      if (rmdir_tree (sub, depth + 1, wait, err) < 0)
         {
           closedir (d);
           return -1;
@@ -322,14 +323,14 @@ rmdir_tree (const char *dir, unsigned depth, sk_error_t *err)
     {
       if (rmdir (dir) == 0 || errno == ENOENT)
         return 0;
-      if (errno != EBUSY || attempt >= 200)
+      if (errno != EBUSY || !wait || attempt >= 200)
         return sk_error_set (err, errno, "cgroup: rmdir %s", dir);
       sleep_ms (attempt < 20 ? 5 : 20);
     }
 }
 
 int
-sk_cg_rmdir_tree (const char *dir, sk_error_t *err)
+sk_cg_rmdir_tree (const char *dir, bool wait, sk_error_t *err)
 {
-  return rmdir_tree (dir, 0, err);
+  return rmdir_tree (dir, 0, wait, err);
 }

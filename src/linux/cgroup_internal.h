@@ -141,8 +141,8 @@ bool sk_cg_kv_u64 (const char *text, const char *key, uint64_t *v);
 int sk_cg_mkdir_path (struct sk_cg_hier *h, bool cpuset_v1, sk_error_t *err);
 /* Every pid below dir, recursively (cgroup.procs). */
 int sk_cg_read_pids (const char *dir, pid_t **pids, size_t *n, sk_error_t *err);
-/* rmdir dir and its sub-cgroups, bottom-up, retrying EBUSY for a while. */
-int sk_cg_rmdir_tree (const char *dir, sk_error_t *err);
+/* rmdir dir and its sub-cgroups, bottom-up; with wait, EBUSY is retried for a while. */
+int sk_cg_rmdir_tree (const char *dir, bool wait, sk_error_t *err);
 
 /* ---- appliers (cgroup_v1.c, cgroup_v2.c) ---- */
 

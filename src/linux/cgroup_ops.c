@@ -330,14 +330,25 @@ kill_all (const struct sk_cgroup *cg, sk_error_t *err)
 int
 sk_cgroup_destroy (struct sk_cgroup *cg, sk_error_t *err)
 {
+  bool gone = true;
   int r = 0;
 
+  /* A stopped container's cgroup is empty and goes at the first rmdir; only
+   * one with processes left (EBUSY) needs the freeze and kill rounds. */
+  for (size_t i = 0; i < cg->l.n; i++)
+    {
+      cleanup_error sk_error_t e = NULL;
+      if (sk_cg_rmdir_tree (cg->l.h[i].dir, false, &e) < 0)
+        gone = false;
+    }
+  if (gone)
+    return 0;
   if (kill_all (cg, err) < 0)
     return -1;
   for (size_t i = 0; i < cg->l.n; i++)
     {
       cleanup_error sk_error_t e = NULL;
-      if (sk_cg_rmdir_tree (cg->l.h[i].dir, &e) < 0 && r == 0)
+      if (sk_cg_rmdir_tree (cg->l.h[i].dir, true, &e) < 0 && r == 0)
         {
           /* Keep going: the other hierarchies can still be cleaned. */
           r = sk_error_set (err, 0, "%s", sk_error_msg (&e));

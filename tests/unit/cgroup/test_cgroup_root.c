@@ -325,7 +325,7 @@ test_v2_device_program (void)
   SK_CHECK (sk_cg_devices_bpf_apply (dir, all, 1, &err) == 0);
   SK_CHECK (attached_programs (dir) == 0);
   SK_CHECK (run_in (dir) == 3);
-  SK_CHECK (sk_cg_rmdir_tree (dir, &err) == 0);
+  SK_CHECK (sk_cg_rmdir_tree (dir, true, &err) == 0);
   sk_cg_layout_release (&l);
 }
 
