@@ -90,13 +90,13 @@ sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_s
   if (w != 1)
     return sk_error_set (err, errno, "cannot start container \"%s\": release init", id);
   sk_closep (&fd);
-  for (;;)
+  /* No events asked: the byte still pending (POLLIN) must not wake us, only
+   * the last writer's close (POLLHUP), without a polling sleep. */
+  if (watch >= 0)
     {
-      struct pollfd pfd = { .fd = watch, .events = POLLIN };
-      if (watch < 0 || poll (&pfd, 1, -1) < 0 || (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-        break;
-      /* Only the byte is pending: the init has not read it yet. */
-      usleep (1000);
+      struct pollfd pfd = { .fd = watch, .events = 0 };
+      while (poll (&pfd, 1, -1) < 0 && errno == EINTR)
+        ;
     }
   /* Its absence is what tells "running" from "created" from now on. */
   if (unlinkat (sd->dirfd, SK_EXEC_FIFO, 0) < 0)
