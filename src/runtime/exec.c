@@ -353,8 +353,6 @@ int
 sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk_exec_opts *o, int *exit_code,
                    sk_error_t *err)
 {
-  /* The exec'd process is moved into the cgroup: start paying the kernel's
-   * grace period for that now (src/linux/cgroup_warm.c). */
   __attribute__ ((cleanup (sk_cgroup_warm_finish))) struct sk_cgroup_warm warm = { 0 };
   cleanup_config struct oci_config *c = NULL;
   cleanup_state struct sk_state *s = NULL;
@@ -371,9 +369,13 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   sigset_t all, old;
 
   *exit_code = 0;
-  sk_cgroup_warm_start (&warm);
   if (load_container (ctx, id, o->ignore_paused, &c, &s, err) < 0)
     return -1;
+  if (s->cgroup_path != NULL && sk_cgroup_open (s->cgroup_path, &cg, err) < 0)
+    return -1;
+  /* The exec'd process is moved into the cgroup: start paying the kernel's
+   * grace period for that now (src/linux/cgroup_warm.c). */
+  sk_cgroup_warm_start (&warm, cg);
   if (o->process_file != NULL)
     {
       struct oci_process *p = NULL;
@@ -417,11 +419,6 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
       x.seccomp = filter;
       e.seccomp = c->linux_cfg->seccomp;
     }
-  if (s->cgroup_path != NULL && sk_cgroup_open (s->cgroup_path, &cg, err) < 0)
-    {
-      sk_seccomp_free (filter);
-      return -1;
-    }
   e.cg = cg;
   e.state = s;
   if (sk_ns_open_of_pid (s->pid, c->linux_cfg, x.ns_fds, err) < 0)
@@ -448,7 +445,6 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   x.sync_fd = sync[1];
   sk_relay_signal_set (&all);
   sigprocmask (SIG_BLOCK, &all, &old);
-  sk_cgroup_warm_finish (&warm);
   stage1 = fork ();
   if (stage1 == 0)
     {

@@ -65,14 +65,17 @@ int sk_cgroup_enter (const struct sk_cgroup *cg, pid_t pid, sk_error_t *err);
 
 /* The first cgroup.procs write after a quiet spell waits for an RCU grace
  * period (6-30 ms here; src/linux/cgroup_warm.c).  start begins paying it in a
- * thread while the caller goes on; finish joins that thread and must be
- * called before the caller forks.  Best effort, never fails. */
+ * thread, by moving the caller into its own cgroup as laid out in cg, while
+ * the caller goes on (it may fork meanwhile); finish joins that thread.  Start
+ * it after any mkdir in cgroupfs, which would wait for it.  Best effort,
+ * never fails; cg may be NULL (nothing is started). */
 struct sk_cgroup_warm
 {
   pthread_t thread;
   bool running;
+  char *procs; /* the cgroup.procs file the thread writes */
 };
-void sk_cgroup_warm_start (struct sk_cgroup_warm *w);
+void sk_cgroup_warm_start (struct sk_cgroup_warm *w, const struct sk_cgroup *cg);
 void sk_cgroup_warm_finish (struct sk_cgroup_warm *w);
 
 /* What to keep in the state file (state "cgroupPath"): the resolved path
