@@ -46,7 +46,7 @@ struct create_job
   struct sk_runtime_policy policy;
   struct sk_lsm lsm;
   struct sk_idmap_plan idmap;
-  struct sk_cgroup_warm *warm; /* joined before the fork */
+  struct sk_cgroup_warm *warm; /* the grace-period thread, joined at HELLO */
 };
 
 static void
@@ -66,6 +66,7 @@ close_setup_fds (struct create_job *j)
 static void
 create_job_abort (struct create_job *j)
 {
+  sk_cgroup_warm_finish (j->warm);
   sk_kill_and_reap (j->init);
   sk_kill_and_reap (j->stage1);
   close_setup_fds (j);
@@ -317,11 +318,6 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
   struct sk_sync_msg m;
   pid_t sender;
 
-  /* Before GO: the init and its cgroup namespace are created inside it. */
-  if (j->cg != NULL && sk_cgroup_enter (j->cg, j->stage1, err) < 0)
-    return -1;
-  if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
-    return sk_error_set (err, errno, "start container setup");
   for (;;)
     {
       int passed = -1;
@@ -348,6 +344,13 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
           while (waitpid (j->stage1, NULL, 0) < 0 && errno == EINTR)
             ;
           j->stage1 = 0;
+          /* The init sets up its mounts meanwhile and waits for GO before
+           * its cgroup namespace, cgroup mounts, hooks and pivot_root. */
+          sk_cgroup_warm_finish (j->warm);
+          if (j->cg != NULL && sk_cgroup_enter (j->cg, j->init, err) < 0)
+            return -1;
+          if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
+            return sk_error_set (err, errno, "container init exited during setup");
           break;
         case SK_SYNC_CONSOLE:
           if (passed < 0)
@@ -444,7 +447,6 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
   a.state_dirfd = j->sd.dirfd;
   a.fifo_fd = j->fifo_fd;
 
-  sk_cgroup_warm_finish (j->warm);
   j->stage1 = fork ();
   if (j->stage1 < 0)
     return sk_error_set (err, errno, "fork");
@@ -464,8 +466,6 @@ int
 sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, pid_t *init_pid,
                      int *console_master, sk_error_t *err)
 {
-  /* First, so the kernel's grace period for the cgroup move runs while the
-   * config is parsed (src/linux/cgroup_warm.c). */
   __attribute__ ((cleanup (sk_cgroup_warm_finish))) struct sk_cgroup_warm warm = { 0 };
   cleanup_config struct oci_config *c = NULL;
   cleanup_free char *bundle = NULL, *rootfs = NULL, *config_path = NULL, *config_data = NULL;
@@ -476,7 +476,6 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   bool pid_file_written = false;
   int r;
 
-  sk_cgroup_warm_start (&warm);
   j.warm = &warm;
   for (int t = 0; t < OCI_NS__COUNT; t++)
     j.ns_fds[t] = -1;
@@ -525,6 +524,10 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   if (r == 0)
     {
       sk_test_crash_point ("cgroup");
+      /* The init is moved into the cgroup once it exists (HELLO); the
+       * kernel's grace period for that move runs from here, alongside the
+       * rest of the setup (src/linux/cgroup_warm.c). */
+      sk_cgroup_warm_start (&warm, j.cg);
       r = spawn (&j, ctx, c, bundle, rootfs, o, err);
     }
   if (r == 0)

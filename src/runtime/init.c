@@ -117,8 +117,33 @@ run_create_hooks (const struct sk_init_args *a, sk_error_t *err)
   }
 }
 
+/* The parent moves the init into the container's cgroup while the init
+ * builds its mounts (the kernel's first cgroup move can wait for an RCU
+ * grace period: src/linux/cgroup_warm.c).  Wait for that (GO) before anything
+ * that must happen inside: the cgroup namespace, whose root is the cgroup we
+ * are in when it is made, cgroup mounts, hooks (processes inherit the
+ * cgroup) and, at the latest, pivot_root. */
 static int
-setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
+join_cgroup (struct sk_init_args *a, sk_error_t *err)
+{
+  if (a->in_cgroup)
+    return 0;
+  if (sk_sync_expect (a->sync_fd, SK_SYNC_GO, NULL, err) < 0)
+    return -1;
+  a->in_cgroup = true;
+  if (has_new_ns (a, CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return sk_error_set (err, errno, "create cgroup namespace");
+  return 0;
+}
+
+static bool
+is_cgroup_mount (const struct oci_mount *m)
+{
+  return m->type != NULL && (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0);
+}
+
+static int
+setup_rootfs (struct sk_init_args *a, sk_error_t *err)
 {
   const struct oci_config *c = a->cfg;
   const struct oci_linux *l = c->linux_cfg;
@@ -132,8 +157,10 @@ setup_rootfs (const struct sk_init_args *a, sk_error_t *err)
   env.cgroupns = has_new_ns (a, CLONE_NEWCGROUP);
   env.mount_label = a->lsm.mount_label; /* NULL where SELinux is off */
   for (size_t i = 0; i < c->n_mounts; i++)
-    if (sk_mount_entry (&env, &c->mounts[i], i, err) < 0)
+    if ((is_cgroup_mount (&c->mounts[i]) && join_cgroup (a, err) < 0) || sk_mount_entry (&env, &c->mounts[i], i, err) < 0)
       return -1;
+  if (join_cgroup (a, err) < 0)
+    return -1;
   if (!dev_is_host_bind (c)
       && sk_devices_create (rootfd, l ? l->devices : NULL, l ? l->n_devices : 0, has_new_ns (a, CLONE_NEWUSER),
                             err) < 0)
@@ -249,11 +276,13 @@ sk_init_hand_over_terminal (const struct oci_process *p, bool mount_console, int
 }
 
 static int
-container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
+container_setup (struct sk_init_args *a, char **exe, sk_error_t *err)
 {
   if (setsid () < 0)
     return sk_error_set (err, errno, "setsid");
   if (has_new_ns (a, CLONE_NEWNS) && setup_rootfs (a, err) < 0)
+    return -1;
+  if (join_cgroup (a, err) < 0)
     return -1;
   if (a->cfg->process->terminal
       && sk_init_hand_over_terminal (a->cfg->process, true, a->console_fd, a->sync_fd, err) < 0)
@@ -270,7 +299,7 @@ container_setup (const struct sk_init_args *a, char **exe, sk_error_t *err)
 
 /* Runs as the container's init (pid 1 of a new pid namespace). */
 static int
-container_init (const struct sk_init_args *a)
+container_init (struct sk_init_args *a)
 {
   cleanup_error sk_error_t err = NULL;
   cleanup_free char *exe = NULL;
@@ -325,7 +354,8 @@ static int
 enter_namespaces (struct sk_init_args *a, sk_error_t *err)
 {
   const struct oci_linux *l = a->cfg->linux_cfg;
-  int rest = a->new_ns_flags & ~CLONE_NEWUSER;
+  /* The cgroup namespace is the init's to make, once it is in its cgroup. */
+  int rest = a->new_ns_flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP);
   cleanup_close int rootfs_tree = -1;
 
   if (sk_ns_join (a->ns_fds, err) < 0)
@@ -382,8 +412,6 @@ sk_init_stage1 (const struct sk_init_args *args)
   /* Nothing of the runtime's memory may be read through /proc by the
    * container once we are inside its namespaces (CVE-2019-5736). */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (sk_sync_expect (a->sync_fd, SK_SYNC_GO, NULL, &err) < 0)
-    return 1;
   /* Inherited by the init.  Set here, still in the host's user namespace:
    * a non-dumpable process's /proc/self files belong to host root, which a
    * user-namespaced container root cannot open. */

@@ -47,6 +47,8 @@ struct sk_init_args
   /* Set by stage 1 for the init: */
   int rootfd;                    /* O_PATH on the prepared rootfs mount */
   int *mount_trees;              /* per mounts[] index: idmapped tree or -1; NULL when none */
+  /* Set by the init: */
+  bool in_cgroup;                /* the parent has moved us into the container's cgroup (GO) */
 };
 
 /* Steps shared by the init and `exec`, in the order the kernel forces:

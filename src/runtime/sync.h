@@ -11,7 +11,7 @@
 
 enum sk_sync_type
 {
-  SK_SYNC_GO = 1,        /* parent -> stage 1: cgroup placed, proceed */
+  SK_SYNC_GO = 1,        /* parent -> init: moved into its cgroup, proceed */
   SK_SYNC_USERNS_MAP,    /* stage 1 -> parent: new user namespace, write maps */
   SK_SYNC_USERNS_DONE,   /* parent -> stage 1 */
   SK_SYNC_HELLO,         /* init -> parent: init exists (pid in credentials) */

@@ -305,3 +305,19 @@ state_of() { jq -r "$2" "$LOG/$1.json"; }
   # So a file a hook creates on the host is not world-writable.
   [[ $(stat -c %a "$LOG/createContainer.umask") == 640 ]]
 }
+
+@test "hooks: createContainer runs inside the container's cgroup, at the root of its cgroup namespace" {
+  # The init is moved into its cgroup while it sets up its mounts; hooks it
+  # runs must already be inside (a hook's processes count against the
+  # container's limits) and see the container's cgroup namespace.
+  make_bundle true
+  add_namespace cgroup
+  add_hook createContainer "$(jq -n --arg f "$LOG/cc.cgroup" '{path: "/bin/sh", args: ["sh", "-c", ("cat /proc/self/cgroup >" + $f)]}')"
+  run_ctr hookcg
+  [[ $status -eq 0 ]] || fail "run failed: $output"
+  [[ -s $LOG/cc.cgroup ]] || fail "the hook left no record"
+  local l
+  while read -r l; do
+    [[ $l == *:/ ]] || fail "the createContainer hook is not at the root of the container's cgroup: $l"
+  done <"$LOG/cc.cgroup"
+}
