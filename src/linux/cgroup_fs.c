@@ -299,6 +299,9 @@ rmdir_tree (const char *dir, unsigned depth, bool wait, sk_error_t *err)
 
   if (depth > 64)
     return sk_error_set (err, ELOOP, "cgroup: %s: too deeply nested", dir);
+  /* The usual case, a leaf with no process left, needs no listing. */
+  if (rmdir (dir) == 0 || errno == ENOENT)
+    return 0;
   d = opendir (dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : sk_error_set (err, errno, "cgroup: open %s", dir);
