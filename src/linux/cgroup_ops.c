@@ -83,30 +83,8 @@ make_dirs (struct sk_cgroup *cg, sk_error_t *err)
   return 0;
 }
 
-char *
-sk_cgroup_plan (const char *cgroups_path, const char *id, sk_error_t *err)
-{
-  cleanup_free char *resolved = NULL;
-  cleanup_cgroup struct sk_cgroup *cg = calloc (1, sizeof *cg);
-  char *saved;
-
-  if (cg == NULL)
-    {
-      sk_error_set (err, ENOMEM, "cgroup");
-      return NULL;
-    }
-  if (sk_cg_path_resolve (cgroups_path, id, &resolved, err) < 0 || sk_cg_layout_detect (&cg->l, err) < 0
-      || sk_cg_layout_place (&cg->l, resolved, err) < 0)
-    return NULL;
-  saved = sk_cgroup_serialize (cg);
-  if (saved == NULL)
-    sk_error_set (err, ENOMEM, "cgroup");
-  return saved;
-}
-
 int
-sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_resources *res,
-                  const struct sk_log *log, struct sk_cgroup **out, sk_error_t *err)
+sk_cgroup_plan (const char *cgroups_path, const char *id, struct sk_cgroup **out, sk_error_t *err)
 {
   cleanup_free char *resolved = NULL;
   cleanup_cgroup struct sk_cgroup *cg = calloc (1, sizeof *cg);
@@ -116,6 +94,13 @@ sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_res
   if (sk_cg_path_resolve (cgroups_path, id, &resolved, err) < 0 || sk_cg_layout_detect (&cg->l, err) < 0
       || sk_cg_layout_place (&cg->l, resolved, err) < 0)
     return -1;
+  *out = steal_pointer (&cg);
+  return 0;
+}
+
+int
+sk_cgroup_make (struct sk_cgroup *cg, const struct oci_resources *res, const struct sk_log *log, sk_error_t *err)
+{
   if (make_dirs (cg, err) < 0)
     {
       remove_created (cg);
@@ -128,6 +113,17 @@ sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_res
       remove_created (cg);
       return -1;
     }
+  return 0;
+}
+
+int
+sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_resources *res,
+                  const struct sk_log *log, struct sk_cgroup **out, sk_error_t *err)
+{
+  cleanup_cgroup struct sk_cgroup *cg = NULL;
+
+  if (sk_cgroup_plan (cgroups_path, id, &cg, err) < 0 || sk_cgroup_make (cg, res, log, err) < 0)
+    return -1;
   *out = steal_pointer (&cg);
   return 0;
 }

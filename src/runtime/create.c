@@ -230,18 +230,28 @@ write_state (const struct create_job *j, const char *id, const struct oci_config
   return sk_statedir_write (&j->sd, SK_STATE_FILE, json, len, err);
 }
 
-/* Written before the cgroup exists: a create killed while making it leaves
- * a record that `delete` uses to remove it. */
+/* Planned and recorded before the cgroup exists: a create killed while
+ * making it leaves a record that `delete` uses to remove it.  j->cg is set
+ * only once made: until then a failure must not remove a cgroup that was
+ * there before. */
 static int
-record_cgroup (const struct create_job *j, const struct oci_config *c, const char *id, sk_error_t *err)
+make_cgroup (struct create_job *j, const struct sk_context *ctx, const struct oci_config *c, const char *id,
+             sk_error_t *err)
 {
-  cleanup_free char *saved = sk_cgroup_plan (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id, err);
+  cleanup_cgroup struct sk_cgroup *cg = NULL;
+  cleanup_free char *saved = NULL;
 
-  if (saved == NULL)
+  if (sk_cgroup_plan (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id, &cg, err) < 0)
     return -1;
+  saved = sk_cgroup_serialize (cg);
+  if (saved == NULL)
+    return sk_error_set (err, ENOMEM, "cgroup");
   if (sk_statedir_write (&j->sd, SK_CGROUP_FILE, saved, strlen (saved), err) < 0)
     return -1;
   sk_test_crash_point ("cgroup-recorded");
+  if (sk_cgroup_make (cg, c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, err) < 0)
+    return -1;
+  j->cg = steal_pointer (&cg);
   return 0;
 }
 
@@ -517,10 +527,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
 
   r = sk_statedir_write (&j.sd, SK_CONFIG_FILE, config_data, config_len, err);
   if (r == 0)
-    r = record_cgroup (&j, c, id, err);
-  if (r == 0)
-    r = sk_cgroup_create (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id,
-                          c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, &j.cg, err);
+    r = make_cgroup (&j, ctx, c, id, err);
   if (r == 0)
     {
       sk_test_crash_point ("cgroup");

@@ -44,19 +44,23 @@ struct sk_cgroup; /* layout + the container's cgroup in every hierarchy */
 extern const struct oci_device_rule sk_cgroup_default_device_rules[];
 extern const size_t sk_cgroup_n_default_device_rules;
 
-/* mkdir the cgroup in every hierarchy (v1 controllers, name=systemd and v2),
- * initialise v1 cpuset parents, enable v2 controllers in the ancestors, then
- * apply res (may be NULL) and the device rules.  A cgroup that already exists
- * is reused only when it holds no process.  On failure nothing created here
- * is left behind.  log may be NULL. */
+/* Detect the layout and place the container's cgroup in every hierarchy
+ * (v1 controllers, name=systemd and v2) without creating anything: `create`
+ * records sk_cgroup_serialize of the plan before the mkdir, so a create
+ * killed at any point leaves a cgroup that `delete` can find. */
+int sk_cgroup_plan (const char *cgroups_path, const char *id, struct sk_cgroup **out, sk_error_t *err);
+
+/* mkdir the planned cgroup in every hierarchy, initialise v1 cpuset parents,
+ * enable v2 controllers in the ancestors, then apply res (may be NULL) and
+ * the device rules.  A cgroup that already exists is reused only when it
+ * holds no process.  On failure nothing created here is left behind.  log
+ * may be NULL. */
+int sk_cgroup_make (struct sk_cgroup *cg, const struct oci_resources *res, const struct sk_log *log,
+                    sk_error_t *err);
+
+/* sk_cgroup_plan, then sk_cgroup_make. */
 int sk_cgroup_create (const char *cgroups_path, const char *id, const struct oci_resources *res,
                       const struct sk_log *log, struct sk_cgroup **out, sk_error_t *err);
-
-/* What sk_cgroup_create would make, as sk_cgroup_serialize writes it,
- * without creating anything: `create` records it before the mkdir, so a
- * create killed at any point leaves a cgroup that `delete` can find.
- * malloc'd; NULL on error. */
-char *sk_cgroup_plan (const char *cgroups_path, const char *id, sk_error_t *err);
 
 /* Write pid into cgroup.procs of every hierarchy.  Call it for the container's
  * first process before it runs anything (children inherit the cgroup), and
