@@ -119,7 +119,7 @@ sk_ns_join (const int fds[OCI_NS__COUNT], sk_error_t *err)
 /* Through a private procfs, never a path some mount could redirect
  * (CVE-2025-52881). */
 static int
-write_proc_file (pid_t pid, const char *name, const char *data, sk_error_t *err)
+write_proc_file (int procroot, pid_t pid, const char *name, const char *data, sk_error_t *err)
 {
   char rel[64];
 
@@ -127,7 +127,7 @@ write_proc_file (pid_t pid, const char *name, const char *data, sk_error_t *err)
     snprintf (rel, sizeof rel, "%d/%s", pid, name);
   else
     snprintf (rel, sizeof rel, "self/%s", name);
-  return sk_procfs_write (-1, rel, data, strlen (data), err);
+  return sk_procfs_write (procroot, rel, data, strlen (data), err);
 }
 
 static char *
@@ -151,14 +151,19 @@ sk_userns_write_id_maps (pid_t pid, const struct oci_id_mapping *uid, size_t n_u
 {
   cleanup_free char *uids = format_map (uid, n_uid);
   cleanup_free char *gids = format_map (gid, n_gid);
+  cleanup_close int proc = -1;
 
   if (uids == NULL || gids == NULL)
     return sk_error_set (err, ENOMEM, "user namespace maps");
-  if (deny_setgroups && write_proc_file (pid, "setgroups", "deny", err) < 0)
+  /* One private procfs for the three writes. */
+  proc = sk_procfs_open_private (err);
+  if (proc < 0)
+    return sk_error_wrap (err, "user namespace maps");
+  if (deny_setgroups && write_proc_file (proc, pid, "setgroups", "deny", err) < 0)
     return -1;
-  if (write_proc_file (pid, "uid_map", uids, err) < 0)
+  if (write_proc_file (proc, pid, "uid_map", uids, err) < 0)
     return sk_error_wrap (err, "%s.uidMappings", where);
-  if (write_proc_file (pid, "gid_map", gids, err) < 0)
+  if (write_proc_file (proc, pid, "gid_map", gids, err) < 0)
     return sk_error_wrap (err, "%s.gidMappings", where);
   return 0;
 }
@@ -180,7 +185,7 @@ sk_timens_write_offsets (const struct oci_linux *l, sk_error_t *err)
       const struct oci_time_offset *o = &l->time_offsets[i];
       char line[96];
       snprintf (line, sizeof line, "%s %lld %u\n", o->clock, (long long) o->secs, o->nanosecs);
-      if (write_proc_file (0, "timens_offsets", line, err) < 0)
+      if (write_proc_file (-1, 0, "timens_offsets", line, err) < 0)
         return sk_error_wrap (err, "linux.timeOffsets.%s", o->clock);
     }
   return 0;
