@@ -59,6 +59,10 @@ sk_mkdir_in_root (int rootfd, const char *path, mode_t mode, const char *what, s
 
   if (copy == NULL)
     return sk_error_set (err, ENOMEM, "%s", what);
+  /* Most targets exist: one lookup, the same the walk below ends with. */
+  cur = openat2_scoped (rootfd, path, O_PATH | O_DIRECTORY);
+  if (cur >= 0)
+    return steal_fd (&cur);
   cur = openat2_scoped (rootfd, "/", O_PATH | O_DIRECTORY);
   if (cur < 0)
     return sk_error_set (err, errno, "%s: open rootfs", what);
