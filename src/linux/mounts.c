@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -140,26 +141,41 @@ names_in_opts (const char *names, const char *super_opts)
   return n > 0;
 }
 
-/* This process's cgroup in the hierarchy mounted with FSTYPE and SUPER_OPTS
- * (from /proc/self/cgroup: "/" inside a cgroup namespace, the host path
- * without one), or NULL when it is not listed. */
+/* /proc/self/cgroup as one string (read once for all hierarchies), or
+ * NULL when it cannot be read. */
 static char *
-own_cgroup_path (const char *fstype, const char *super_opts)
+read_self_cgroup (void)
 {
   cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
-  cleanup_free char *line = NULL;
+  char *text = NULL;
   size_t cap = 0;
 
-  if (f == NULL)
-    return NULL;
-  while (getline (&line, &cap, f) > 0)
+  if (f == NULL || getdelim (&text, &cap, '\0', f) < 0)
     {
-      char *names = strchr (line, ':'), *path;
+      free (text);
+      return NULL;
+    }
+  return text;
+}
 
-      if (names == NULL || (path = strchr (++names, ':')) == NULL)
+/* This process's cgroup in the hierarchy mounted with FSTYPE and SUPER_OPTS,
+ * looked up in SELF_CGROUP (/proc/self/cgroup: "/" inside a cgroup
+ * namespace, the host path without one), or NULL when it is not listed. */
+static char *
+own_cgroup_path (const char *self_cgroup, const char *fstype, const char *super_opts)
+{
+  const char *next;
+
+  for (const char *l = self_cgroup; l != NULL && *l != '\0'; l = next)
+    {
+      size_t len = strcspn (l, "\n");
+      cleanup_free char *line = strndup (l, len);
+      char *names, *path;
+
+      next = l[len] == '\n' ? l + len + 1 : l + len;
+      if (line == NULL || (names = strchr (line, ':')) == NULL || (path = strchr (++names, ':')) == NULL)
         continue;
       *path++ = '\0';
-      path[strcspn (path, "\n")] = '\0';
       if (strcmp (fstype, "cgroup2") == 0 ? *names == '\0' : names_in_opts (names, super_opts))
         return strdup (path);
     }
@@ -172,9 +188,10 @@ own_cgroup_path (const char *fstype, const char *super_opts)
  * host's other cgroups stay out of sight, and memory.limit_in_bytes at the
  * top is the container's limit). */
 static int
-own_cgroup_subtree (int mnt, const char *fstype, const char *super_opts, const char *where, sk_error_t *err)
+own_cgroup_subtree (int mnt, const char *self_cgroup, const char *fstype, const char *super_opts, const char *where,
+                    sk_error_t *err)
 {
-  cleanup_free char *path = own_cgroup_path (fstype, super_opts);
+  cleanup_free char *path = own_cgroup_path (self_cgroup, fstype, super_opts);
   int sub;
 
   if (path == NULL || strcmp (path, "/") == 0)
@@ -189,11 +206,10 @@ own_cgroup_subtree (int mnt, const char *fstype, const char *super_opts, const c
 /* cgroup v1 (and the hybrid layout): a tmpfs with one fresh cgroup mount per
  * host hierarchy, each showing only the container's cgroup. */
 static int
-mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int target, uint64_t attrs,
-                      const char *where, sk_error_t *err)
+mount_cgroup_v1_tree (const char *dest, int target, uint64_t attrs, const char *where, sk_error_t *err)
 {
   cleanup_file FILE *mi = fopen ("/proc/self/mountinfo", "re");
-  cleanup_free char *line = NULL;
+  cleanup_free char *line = NULL, *self_cgroup = read_self_cgroup ();
   cleanup_close int tmpfs = -1;
   size_t cap = 0;
 
@@ -240,7 +256,7 @@ mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int targ
       else
         continue;
       if (sub >= 0)
-        sub = own_cgroup_subtree (sub, fstype, super_opts, where, err);
+        sub = own_cgroup_subtree (sub, self_cgroup, fstype, super_opts, where, err);
       if (sub < 0)
         {
           /* Without a cgroup namespace a fresh v1 mount may be refused for a
@@ -249,7 +265,9 @@ mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int targ
         }
       if (asprintf (&subpath, "%s/%s", dest, name) < 0)
         return sk_error_set (err, ENOMEM, "%s", where);
-      subdir = sk_mkdir_in_root (env->rootfd, subpath, 0755, where, err);
+      /* The mount point goes into the tmpfs made above, reached through
+       * its own fd: nothing in the rootfs is looked up again. */
+      subdir = sk_mkdir_beneath (tmpfs, name, 0755, where, err);
       if (subdir < 0 || attach (sub, subdir, subpath, where, err) < 0)
         return -1;
     }
@@ -264,16 +282,16 @@ mount_cgroup_v1_tree (const struct sk_mount_env *env, const char *dest, int targ
 }
 
 static int
-mount_cgroup (const struct sk_mount_env *env, const char *dest, int target, const struct sk_mount_opts *o,
-              const char *where, sk_error_t *err)
+mount_cgroup (const char *dest, int target, const struct sk_mount_opts *o, const char *where, sk_error_t *err)
 {
+  cleanup_free char *self_cgroup = NULL;
   int tree;
 
   if (host_has_cgroup_v1 ())
-    return mount_cgroup_v1_tree (env, dest, target, o->attr_set, where, err);
+    return mount_cgroup_v1_tree (dest, target, o->attr_set, where, err);
   tree = fs_mount_tree ("cgroup2", "cgroup2", NULL, NULL, o->attr_set, where, err);
   if (tree >= 0)
-    tree = own_cgroup_subtree (tree, "cgroup2", "", where, err);
+    tree = own_cgroup_subtree (tree, self_cgroup = read_self_cgroup (), "cgroup2", "", where, err);
   if (tree < 0)
     return -1;
   {
@@ -328,7 +346,7 @@ sk_mount_entry (const struct sk_mount_env *env, const struct oci_mount *m, size_
   else if (o.bind)
     tree = bind_mount_tree (m, &o, where, err);
   else if (strcmp (type, "cgroup") == 0)
-    return mount_cgroup (env, m->destination, target, &o, where, err);
+    return mount_cgroup (m->destination, target, &o, where, err);
   else
     {
       /* Labels only apply to filesystems that take a context= option. */

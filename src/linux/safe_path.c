@@ -12,23 +12,26 @@
 #include <unistd.h>
 
 static int
-openat2_scoped (int rootfd, const char *path, int flags)
+openat2_retry (int dirfd, const char *path, int flags, uint64_t resolve)
 {
-  struct open_how how = {
-    .flags = (uint64_t) (flags | O_CLOEXEC),
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-  };
+  struct open_how how = { .flags = (uint64_t) (flags | O_CLOEXEC), .resolve = resolve };
   int fd;
 
+  do
+    fd = (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+static int
+openat2_scoped (int rootfd, const char *path, int flags)
+{
   /* An empty or "/" path means the root itself. */
   while (*path == '/')
     path++;
   if (*path == '\0')
     path = ".";
-  do
-    fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
-  while (fd < 0 && errno == EAGAIN);
-  return fd;
+  return openat2_retry (rootfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 int
@@ -127,5 +130,20 @@ sk_mkfile_in_root (int rootfd, const char *path, mode_t mode, const char *what, 
   fd = openat2_scoped (rootfd, path, O_PATH);
   if (fd < 0)
     return sk_error_set (err, errno, "%s: `%s` inside the rootfs", what, path);
+  return fd;
+}
+
+int
+sk_mkdir_beneath (int dirfd, const char *name, mode_t mode, const char *what, sk_error_t *err)
+{
+  int fd;
+
+  if (*name == '\0' || strchr (name, '/') != NULL || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return sk_error_set (err, EINVAL, "%s: `%s` is not a directory name", what, name);
+  if (mkdirat (dirfd, name, mode) < 0 && errno != EEXIST)
+    return sk_error_set (err, errno, "%s: create `%s`", what, name);
+  fd = openat2_retry (dirfd, name, O_PATH | O_DIRECTORY, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return sk_error_set (err, errno, "%s: `%s`", what, name);
   return fd;
 }

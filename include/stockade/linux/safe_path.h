@@ -19,6 +19,13 @@ int sk_mkdir_in_root (int rootfd, const char *path, mode_t mode, const char *wha
  * file if missing; returns an O_PATH fd on it. */
 int sk_mkfile_in_root (int rootfd, const char *path, mode_t mode, const char *what, sk_error_t *err);
 
+/* Create the directory NAME (one path component) in DIRFD unless it exists,
+ * and return an O_PATH fd on it, opened without following any symlink and
+ * without leaving DIRFD (RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS).  For a
+ * directory the runtime made itself, such as a fresh tmpfs's root: one
+ * lookup instead of a walk from the rootfs. */
+int sk_mkdir_beneath (int dirfd, const char *name, mode_t mode, const char *what, sk_error_t *err);
+
 /* fd -> "/proc/self/fd/N" for APIs that only take paths. */
 #define SK_PROC_FD_PATH_MAX 32
 void sk_proc_fd_path (int fd, char buf[SK_PROC_FD_PATH_MAX]);

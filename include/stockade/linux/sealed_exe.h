@@ -11,8 +11,8 @@
  * cannot be written, and never the host's file.
  *
  * Returns 0 when the running binary already is a sealed copy.  Otherwise
- * copies it into a sealed memfd and re-executes it with ARGV and ENVP; that
- * does not return on success. */
+ * copies what exec needs of it (stockade/elf_exec.h) into a sealed memfd and
+ * re-executes that with ARGV and ENVP; that does not return on success. */
 int sk_sealed_exe_ensure (char **argv, char **envp, sk_error_t *err);
 
 #endif

@@ -2,6 +2,7 @@
 #include "sk_test.h"
 #include "stockade/cleanup.h"
 #include "stockade/container_id.h"
+#include "stockade/elf_exec.h"
 #include "stockade/idmap.h"
 #include "stockade/overlay_opts.h"
 #include "stockade/log.h"
@@ -9,6 +10,7 @@
 #include "stockade/signals.h"
 #include "stockade/sysctl_check.h"
 
+#include <elf.h>
 #include <signal.h>
 #include <sys/mount.h>
 
@@ -221,6 +223,78 @@ test_overlay_layers (void)
   overlay_refused ("rw,upperdir=/u/diff,workdir=/u/work", "no lowerdir");
 }
 
+/* A 64-bit ELF file's head: header, then N program headers right after it;
+ * section headers at SHOFF. */
+static size_t
+elf_head (unsigned char *buf, size_t n, uint64_t shoff)
+{
+  Elf64_Ehdr eh = { .e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
+                    .e_type = ET_DYN, .e_ehsize = sizeof eh, .e_phoff = sizeof eh,
+                    .e_phentsize = sizeof (Elf64_Phdr), .e_phnum = (uint16_t) n,
+                    .e_shoff = shoff, .e_shentsize = sizeof (Elf64_Shdr), .e_shnum = 30, .e_shstrndx = 29 };
+
+  memset (buf, 0, 4096);
+  memcpy (buf, &eh, sizeof eh);
+  return sizeof eh + n * sizeof (Elf64_Phdr);
+}
+
+static void
+elf_phdr (unsigned char *buf, size_t i, uint32_t type, uint64_t off, uint64_t filesz)
+{
+  Elf64_Phdr ph = { .p_type = type, .p_offset = off, .p_filesz = filesz, .p_memsz = filesz + 100 };
+  memcpy (buf + sizeof (Elf64_Ehdr) + i * sizeof ph, &ph, sizeof ph);
+}
+
+static void
+test_elf_exec_prefix (void)
+{
+  unsigned char buf[4096];
+  Elf64_Ehdr eh;
+  uint64_t prefix = 0;
+
+  /* Segments end at 0x5000; debug info and section headers follow. */
+  elf_head (buf, 3, 0x90000);
+  elf_phdr (buf, 0, PT_LOAD, 0, 0x1000);
+  elf_phdr (buf, 1, PT_LOAD, 0x3000, 0x2000);
+  elf_phdr (buf, 2, PT_GNU_STACK, 0, 0);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x90000 + 30 * 64, &prefix) == 0);
+  SK_CHECK (prefix == 0x5000);
+  memcpy (&eh, buf, sizeof eh);
+  SK_CHECK (eh.e_shoff == 0 && eh.e_shnum == 0 && eh.e_shstrndx == SHN_UNDEF);
+  SK_CHECK (eh.e_phnum == 3 && eh.e_phoff == sizeof eh);
+
+  /* Section headers inside the copied part stay as they are. */
+  elf_head (buf, 1, 0x100);
+  elf_phdr (buf, 0, PT_LOAD, 0, 0x8000);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) == 0);
+  memcpy (&eh, buf, sizeof eh);
+  SK_CHECK (prefix == 0x8000 && eh.e_shoff == 0x100 && eh.e_shnum == 30);
+
+  /* No segment with file contents: the program headers are the end. */
+  elf_head (buf, 2, 0);
+  elf_phdr (buf, 0, PT_GNU_STACK, 0, 0);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) == 0);
+  SK_CHECK (prefix == sizeof (Elf64_Ehdr) + 2 * sizeof (Elf64_Phdr));
+
+  /* Anything odd: copy the whole file (-1). */
+  SK_CHECK (sk_elf_exec_prefix (buf, 10, 0x9000, &prefix) < 0); /* shorter than a header */
+  elf_head (buf, 1, 0);
+  elf_phdr (buf, 0, PT_LOAD, 0x1000, 0x9000);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) < 0); /* segment past EOF */
+  elf_phdr (buf, 0, PT_LOAD, UINT64_MAX - 1, 0x10);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) < 0); /* offset + size overflows */
+  elf_head (buf, 100, 0);
+  SK_CHECK (sk_elf_exec_prefix (buf, 1024, 0x9000, &prefix) < 0); /* program headers not in HEAD */
+  elf_head (buf, 1, 0);
+  buf[EI_CLASS] = ELFCLASS32;
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) < 0);
+  elf_head (buf, 1, 0);
+  buf[0] = '#';
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) < 0); /* a script */
+  elf_head (buf, 0, 0);
+  SK_CHECK (sk_elf_exec_prefix (buf, sizeof buf, 0x9000, &prefix) < 0); /* no program headers */
+}
+
 int
 main (void)
 {
@@ -232,5 +306,6 @@ main (void)
   SK_RUN (test_log_lines);
   SK_RUN (test_idmap_rules);
   SK_RUN (test_overlay_layers);
+  SK_RUN (test_elf_exec_prefix);
   return sk_test_done ();
 }
