@@ -18,32 +18,28 @@ argf_count (void)
   return N_ELEM (argf_names);
 }
 
-/* Expand the words of one SystemCallFilter= line into a sorted set. */
+/* Expand the words of one SystemCallFilter= line into a sorted set of names
+ * borrowed from the group table (free the array only). */
 static int
 expand_words (struct parse_state *st, const struct lex_line *l, const char *value, char ***out, sk_error_t *err)
 {
   cleanup_strv char **words = NULL;
-  cleanup_strv char **names = calloc (1, sizeof (char *));
+  cleanup_free char **names = calloc (1, sizeof (char *));
 
   if (names == NULL || lex_words (value, false, &words, err) < 0)
     return names == NULL ? sk_error_set (err, ENOMEM, "%s", l->file) : -1;
   for (size_t i = 0; words[i] != NULL; i++)
     {
       const char *w = words[i];
+      char *one[2] = { NULL, NULL };
+      char *const *members = one;
 
-      if (w[0] == '@')
-        {
-          char *const *members = syscall_groups_get (st->groups, w);
-          if (members == NULL)
-            return hint_fail (err, l, "system call group", w, syscall_groups_nearest (st->groups, w));
-          if (strset_union (&names, members) < 0)
-            return sk_error_set (err, ENOMEM, "%s", l->file);
-          continue;
-        }
+      if (w[0] == '@' && (members = syscall_groups_get (st->groups, w)) == NULL)
+        return hint_fail (err, l, "system call group", w, syscall_groups_nearest (st->groups, w));
       /* A name the group table does not know is most likely a typo. */
-      if (!syscall_groups_known (st->groups, w))
+      if (w[0] != '@' && (one[0] = (char *) syscall_groups_find (st->groups, w)) == NULL)
         return hint_fail (err, l, "system call", w, syscall_groups_nearest (st->groups, w));
-      if (strset_add (&names, w) < 0)
+      if (strset_union_borrowed (&names, members) < 0)
         return sk_error_set (err, ENOMEM, "%s", l->file);
     }
   *out = steal_pointer (&names);
@@ -54,7 +50,7 @@ int
 set_syscall_filter (struct parse_state *st, const struct directive *d, const struct lex_line *l, sk_error_t *err)
 {
   struct sk_profile *p = st->p;
-  cleanup_strv char **names = NULL;
+  cleanup_free char **names = NULL;
   const char *v = l->value;
   bool invert = false;
 
@@ -85,13 +81,10 @@ set_syscall_filter (struct parse_state *st, const struct directive *d, const str
       if ((p->sc_names = calloc (1, sizeof (char *))) == NULL)
         return sk_error_set (err, ENOMEM, "%s", l->file);
     }
+  if (invert == p->sc_deny_list)
+    return strset_union (&p->sc_names, names) < 0 ? sk_error_set (err, ENOMEM, "%s", l->file) : 0;
   for (size_t i = 0; names[i] != NULL; i++)
-    {
-      if (invert != p->sc_deny_list)
-        strset_remove (p->sc_names, names[i]);
-      else if (strset_add (&p->sc_names, names[i]) < 0)
-        return sk_error_set (err, ENOMEM, "%s", l->file);
-    }
+    strset_remove (p->sc_names, names[i]);
   return 0;
 }
 

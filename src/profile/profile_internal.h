@@ -110,6 +110,8 @@ struct sk_profile
 int strset_add (char ***set, const char *s);
 /* Add every name of the sorted set OTHER (one merge). */
 int strset_union (char ***set, char *const *other);
+/* The same without copying: *SET borrows OTHER's names (free the array only). */
+int strset_union_borrowed (char ***set, char *const *other);
 void strset_remove (char **set, const char *s);
 bool strset_has (char *const *set, const char *s);
 /* Append to a plain list unless already present. */
@@ -204,6 +206,9 @@ void syscall_groups_free (struct sk_syscall_groups *g);
 /* Expanded members of "@name" (sorted), NULL if no such group. */
 char *const *syscall_groups_get (const struct sk_syscall_groups *g, const char *name);
 bool syscall_groups_known (const struct sk_syscall_groups *g, const char *syscall);
+/* The table's own copy of SYSCALL (valid until syscall_groups_free), NULL if
+ * the table does not name it. */
+const char *syscall_groups_find (const struct sk_syscall_groups *g, const char *syscall);
 const char *syscall_groups_nearest (const struct sk_syscall_groups *g, const char *word);
 
 /* ---- directives.c ---- */

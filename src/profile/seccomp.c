@@ -97,9 +97,16 @@ allow_list (struct builder *b, const struct sk_profile *p, bool complain)
 {
   const unsigned af = p->sc_argf;
   bool has_clone3 = strset_has (p->sc_names, "clone3") && !(af & SK_ARGF_CLONE_NO_NS);
-  cleanup_strv char **plain = NULL;
+  cleanup_strv char **plain = calloc (sk_strv_len (p->sc_names) + 1, sizeof (char *));
+  size_t n = 0;
 
-  for (size_t i = 0; p->sc_names[i] != NULL; i++)
+  if (plain == NULL)
+    {
+      b->oom = true;
+      return;
+    }
+  /* sc_names is a sorted set: what is left of it, in order, is one too. */
+  for (size_t i = 0; p->sc_names[i] != NULL && !b->oom; i++)
     {
       const char *name = p->sc_names[i];
       if (((af & SK_ARGF_CLONE_NO_NS)
@@ -107,12 +114,12 @@ allow_list (struct builder *b, const struct sk_profile *p, bool complain)
           || ((af & SK_ARGF_PERSONALITY_LINUX) && strcmp (name, "personality") == 0)
           || ((af & SK_ARGF_SOCKET_NO_VSOCK) && strcmp (name, "socket") == 0))
         continue;
-      if (strset_add (&plain, name) < 0)
+      if ((plain[n++] = strdup (name)) == NULL)
         b->oom = true;
     }
   /* The spec wants at least one name per rule: an empty allow-list is the
    * default action alone. */
-  if (plain != NULL)
+  if (n > 0)
     {
       struct oci_seccomp_syscall *r = push_rule (b, NULL, "SCMP_ACT_ALLOW", -1);
       if (r != NULL)

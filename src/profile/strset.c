@@ -57,8 +57,10 @@ strset_add (char ***set, const char *s)
   return 0;
 }
 
-int
-strset_union (char ***set, char *const *other)
+/* Merge the sorted set OTHER into *SET in one pass; COPY: the names taken
+ * from OTHER are strdup'ed, else borrowed. */
+static int
+strset_merge (char ***set, char *const *other, bool copy)
 {
   size_t n = sk_strv_len (*set), m = sk_strv_len (other), i = 0, j = 0, k = 0;
   cleanup_free char **out = NULL;
@@ -78,7 +80,7 @@ strset_union (char ***set, char *const *other)
           j += c == 0;
           continue;
         }
-      if ((out[k] = strdup (other[j++])) == NULL)
+      if ((out[k] = copy ? strdup (other[j]) : other[j]) == NULL)
         {
           /* Give back only the copies made here; *set keeps its own. */
           for (size_t x = 0, y = 0; x < k; x++)
@@ -88,11 +90,24 @@ strset_union (char ***set, char *const *other)
               free (out[x]);
           return -1;
         }
+      j++;
       k++;
     }
   free (*set);
   *set = steal_pointer (&out);
   return 0;
+}
+
+int
+strset_union (char ***set, char *const *other)
+{
+  return strset_merge (set, other, true);
+}
+
+int
+strset_union_borrowed (char ***set, char *const *other)
+{
+  return strset_merge (set, other, false);
 }
 
 void
