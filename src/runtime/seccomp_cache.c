@@ -45,10 +45,27 @@ fnv64 (const void *data, size_t len)
 static void
 key_strv (FILE *f, const char *what, char *const *v)
 {
-  fprintf (f, "%s", what);
+  size_t len = 1;
+  char *line, *p;
+
+  /* An allow-list has hundreds of names: one write for the line, not a
+   * stdio call per name (this runs for every create). */
+  fputs (what, f);
   for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-    fprintf (f, " %s", v[i]);
-  fputc ('\n', f);
+    len += 1 + strlen (v[i]);
+  if ((line = p = malloc (len)) == NULL)
+    {
+      fputc ('\0', f); /* a key with a NUL is refused: no cache, not a wrong one */
+      return;
+    }
+  for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+    {
+      *p++ = ' ';
+      p = stpcpy (p, v[i]);
+    }
+  *p++ = '\n';
+  fwrite (line, 1, (size_t) (p - line), f);
+  free (line);
 }
 
 static void
