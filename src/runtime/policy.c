@@ -132,7 +132,9 @@ log_records (const struct sk_context *ctx, const struct sk_runtime_policy *pol, 
   cleanup_free char *json = NULL;
   size_t len;
 
-  if (r->n == 0 || sk_policy_report_json (r, id, sk_profile_name (pol->profile), mode, &json, &len, &err) < 0)
+  /* Without --log and PolicyLog= the records would go nowhere. */
+  if (r->n == 0 || ((ctx->log == NULL || ctx->log->file_fd < 0) && pol->conf.policy_log == NULL)
+      || sk_policy_report_json (r, id, sk_profile_name (pol->profile), mode, &json, &len, &err) < 0)
     return;
   sk_log_raw (ctx->log, json);
   if (pol->conf.policy_log != NULL)
