@@ -74,29 +74,34 @@ find_group (const struct sk_syscall_groups *g, const char *name)
   return NULL;
 }
 
-/* Split VALUE on blanks in place, as lex_words does. */
+static bool
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* Split VALUE on blanks in place, as lex_words does (one pass; VALUE's
+ * length bounds the number of words). */
 static struct member *
 split_members (char *value, size_t *n)
 {
-  size_t count = 0, k = 0;
-  struct member *m;
+  struct member *m = calloc (strlen (value) / 2 + 2, sizeof (*m));
+  size_t k = 0;
 
-  for (char *s = value + strspn (value, " \t"); *s != '\0'; s += strspn (s, " \t"))
-    {
-      count++;
-      s += strcspn (s, " \t");
-    }
-  if ((m = calloc (count + 1, sizeof (*m))) == NULL)
+  if (m == NULL)
     return NULL;
-  for (char *s = value + strspn (value, " \t"); *s != '\0'; s += strspn (s, " \t"))
+  for (char *s = value; *s != '\0';)
     {
-      size_t len = strcspn (s, " \t");
+      if (is_blank (*s))
+        {
+          *s++ = '\0';
+          continue;
+        }
       m[k++] = (struct member){ .word = s, .rank = NOT_A_CALL };
-      s += len;
-      if (*s != '\0')
-        *s++ = '\0';
+      while (*s != '\0' && !is_blank (*s))
+        s++;
     }
-  *n = count;
+  *n = k;
   return m;
 }
 
