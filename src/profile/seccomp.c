@@ -91,6 +91,26 @@ conditional (struct builder *b, const char *name, const char *action, int errno_
   push_arg (b, push_rule (b, name, action, errno_ret), 0, op, value, value_two);
 }
 
+/* NAME gets rules of its own under the argument filters AF (the first
+ * letter spares hundreds of string compares per create). */
+static bool
+has_own_rule (unsigned af, const char *name)
+{
+  switch (name[0])
+    {
+    case 'c':
+      return (af & SK_ARGF_CLONE_NO_NS) && (strcmp (name, "clone") == 0 || strcmp (name, "clone3") == 0);
+    case 'u':
+      return (af & SK_ARGF_CLONE_NO_NS) && strcmp (name, "unshare") == 0;
+    case 'p':
+      return (af & SK_ARGF_PERSONALITY_LINUX) && strcmp (name, "personality") == 0;
+    case 's':
+      return (af & SK_ARGF_SOCKET_NO_VSOCK) && strcmp (name, "socket") == 0;
+    default:
+      return false;
+    }
+}
+
 /* Allow-list form: everything not allowed gets the default action. */
 static void
 allow_list (struct builder *b, const struct sk_profile *p, bool complain)
@@ -109,10 +129,7 @@ allow_list (struct builder *b, const struct sk_profile *p, bool complain)
   for (size_t i = 0; p->sc_names[i] != NULL && !b->oom; i++)
     {
       const char *name = p->sc_names[i];
-      if (((af & SK_ARGF_CLONE_NO_NS)
-           && (strcmp (name, "clone") == 0 || strcmp (name, "clone3") == 0 || strcmp (name, "unshare") == 0))
-          || ((af & SK_ARGF_PERSONALITY_LINUX) && strcmp (name, "personality") == 0)
-          || ((af & SK_ARGF_SOCKET_NO_VSOCK) && strcmp (name, "socket") == 0))
+      if (has_own_rule (af, name))
         continue;
       if ((plain[n++] = strdup (name)) == NULL)
         b->oom = true;
