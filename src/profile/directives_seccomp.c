@@ -58,7 +58,7 @@ set_syscall_filter (struct parse_state *st, const struct directive *d, const str
   if (*v == '\0')
     {
       p->sc_set = p->sc_deny_list = false;
-      sk_strv_free (p->sc_names);
+      free (p->sc_names);
       p->sc_names = NULL;
       return 0;
     }
@@ -77,14 +77,14 @@ set_syscall_filter (struct parse_state *st, const struct directive *d, const str
     {
       p->sc_set = true;
       p->sc_deny_list = invert;
-      sk_strv_free (p->sc_names);
+      free (p->sc_names);
       if ((p->sc_names = calloc (1, sizeof (char *))) == NULL)
         return sk_error_set (err, ENOMEM, "%s", l->file);
     }
   if (invert == p->sc_deny_list)
-    return strset_union (&p->sc_names, names) < 0 ? sk_error_set (err, ENOMEM, "%s", l->file) : 0;
+    return strset_union_borrowed (&p->sc_names, names) < 0 ? sk_error_set (err, ENOMEM, "%s", l->file) : 0;
   for (size_t i = 0; names[i] != NULL; i++)
-    strset_remove (p->sc_names, names[i]);
+    strset_remove_borrowed (p->sc_names, names[i]);
   return 0;
 }
 

@@ -95,8 +95,10 @@ profile_need_groups (struct parse_state *st, sk_error_t *err)
   if (st->groups != NULL)
     return 0;
   if (find_in_dirs (GROUPS_FILE, st->search_dirs, st->top_dir, &path, err) < 0
-      || syscall_groups_load (path, &st->groups, err) < 0)
+      || syscall_groups_load (path, &st->p->groups, err) < 0)
     return -1;
+  /* The profile keeps the table: its filter's names are the table's. */
+  st->groups = st->p->groups;
   st->p->groups_path = steal_pointer (&path);
   return 0;
 }
@@ -227,7 +229,6 @@ sk_profile_parse_file (const char *path, const char *const *search_dirs, struct 
   st.search_dirs = search_dirs != NULL ? search_dirs : sk_profile_default_search_dirs ();
   st.top_dir = top_dir;
   r = parse_path (&st, path, NULL, err);
-  syscall_groups_free (st.groups);
   if (r < 0 || check_profile (p, err) < 0)
     return -1;
   *out = steal_pointer (&p);
@@ -262,7 +263,8 @@ sk_profile_free (struct sk_profile *p)
   free (p->path);
   sk_strv_free (p->files);
   free (p->groups_path);
-  sk_strv_free (p->sc_names);
+  free (p->sc_names); /* borrowed names */
+  syscall_groups_free (p->groups);
   sk_strv_free (p->sc_archs);
   sk_strv_free (p->writable_paths);
   sk_strv_free (p->masked_paths);

@@ -54,12 +54,13 @@ struct sk_profile
   char *path;   /* the top-level file */
   char **files; /* every file read, top first */
   char *groups_path;
+  struct sk_syscall_groups *groups; /* the table read for SystemCallFilter= */
 
   int mode; /* enum sk_profile_mode or SK_UNSET */
 
   bool sc_set;       /* SystemCallFilter= seen (and not reset) */
   bool sc_deny_list; /* first assignment began with '~' */
-  char **sc_names;   /* sorted, unique, groups expanded */
+  char **sc_names;   /* sorted, unique, groups expanded; the names are groups' */
   int sc_errno;      /* errno, SK_SECCOMP_KILL or SK_UNSET */
   unsigned sc_argf;  /* SK_ARGF_* */
   char **sc_archs;   /* SCMP_ARCH_* names, sorted */
@@ -108,11 +109,12 @@ struct sk_profile
 
 /* Sorted unique sets (bsearch lookups). */
 int strset_add (char ***set, const char *s);
-/* Add every name of the sorted set OTHER (one merge). */
-int strset_union (char ***set, char *const *other);
-/* The same without copying: *SET borrows OTHER's names (free the array only). */
+/* Add every name of the sorted set OTHER to the sorted set *SET of borrowed
+ * names (one merge, no copies: free the array only). */
 int strset_union_borrowed (char ***set, char *const *other);
 void strset_remove (char **set, const char *s);
+/* The same for a set of borrowed names: S is not freed. */
+void strset_remove_borrowed (char **set, const char *s);
 bool strset_has (char *const *set, const char *s);
 /* Append to a plain list unless already present. */
 int strv_add_unique (char ***v, const char *s);
@@ -217,7 +219,7 @@ struct parse_state
 {
   struct sk_profile *p;
   const char *const *search_dirs;
-  struct sk_syscall_groups *groups; /* loaded on first @group or name */
+  struct sk_syscall_groups *groups; /* p->groups, loaded on first @group or name */
   const char *top_dir;              /* directory of the top-level file */
   /* the include stack, for cycle detection (device, inode, path) */
   const struct include_frame *stack;

@@ -57,13 +57,11 @@ strset_add (char ***set, const char *s)
   return 0;
 }
 
-/* Merge the sorted set OTHER into *SET in one pass; COPY: the names taken
- * from OTHER are strdup'ed, else borrowed. */
-static int
-strset_merge (char ***set, char *const *other, bool copy)
+int
+strset_union_borrowed (char ***set, char *const *other)
 {
   size_t n = sk_strv_len (*set), m = sk_strv_len (other), i = 0, j = 0, k = 0;
-  cleanup_free char **out = NULL;
+  char **out;
 
   if (m == 0)
     return 0;
@@ -78,36 +76,13 @@ strset_merge (char ***set, char *const *other, bool copy)
         {
           out[k++] = (*set)[i++];
           j += c == 0;
-          continue;
         }
-      if ((out[k] = copy ? strdup (other[j]) : other[j]) == NULL)
-        {
-          /* Give back only the copies made here; *set keeps its own. */
-          for (size_t x = 0, y = 0; x < k; x++)
-            if (y < i && out[x] == (*set)[y])
-              y++;
-            else
-              free (out[x]);
-          return -1;
-        }
-      j++;
-      k++;
+      else
+        out[k++] = other[j++];
     }
   free (*set);
-  *set = steal_pointer (&out);
+  *set = out;
   return 0;
-}
-
-int
-strset_union (char ***set, char *const *other)
-{
-  return strset_merge (set, other, true);
-}
-
-int
-strset_union_borrowed (char ***set, char *const *other)
-{
-  return strset_merge (set, other, false);
 }
 
 void
@@ -117,6 +92,17 @@ strset_remove (char **set, const char *s)
     if (strcmp (set[i], s) == 0)
       {
         strv_remove_at (set, i);
+        return;
+      }
+}
+
+void
+strset_remove_borrowed (char **set, const char *s)
+{
+  for (size_t i = 0; set != NULL && set[i] != NULL; i++)
+    if (strcmp (set[i], s) == 0)
+      {
+        memmove (set + i, set + i + 1, (sk_strv_len (set + i + 1) + 1) * sizeof (char *));
         return;
       }
 }

@@ -66,28 +66,42 @@ shipped_groups (void)
   return g;
 }
 
-/* strset_add and strset_union keep a set sorted and free of duplicates. */
+/* strset_add and strset_union_borrowed keep a set sorted and free of
+ * duplicates; the union takes the other set's pointers, not copies, and
+ * strset_remove_borrowed frees nothing. */
 static void
 test_strset_sorted_union (void)
 {
   static const char *const adds[] = { "mmap", "brk", "read", "brk", "close", "zzz", "aaa" };
+  char *first[] = { "brk", "close", "mmap", "read", "zzz", NULL };
   char *other_words[] = { "aaa", "bind", "read", "write", NULL };
-  cleanup_strv char **set = NULL;
+  cleanup_strv char **owned = NULL;
+  cleanup_free char **set = NULL;
   cleanup_free char *joined = NULL;
 
   for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++)
-    SK_CHECK (strset_add (&set, adds[i]) == 0);
-  joined = strv_join (set, " ");
+    SK_CHECK (strset_add (&owned, adds[i]) == 0);
+  joined = strv_join (owned, " ");
   SK_CHECK_STR (joined, "aaa brk close mmap read zzz");
-  SK_CHECK (strset_union (&set, other_words) == 0);
+  SK_CHECK (strset_union_borrowed (&set, first) == 0);
+  SK_CHECK (strset_union_borrowed (&set, other_words) == 0);
   free (joined);
   joined = strv_join (set, " ");
   SK_CHECK_STR (joined, "aaa bind brk close mmap read write zzz");
-  SK_CHECK (strset_union (&set, NULL) == 0);
+  /* "read" is in both: the set keeps the pointer it had. */
+  SK_CHECK (set[0] == other_words[0] && set[1] == other_words[1] && set[5] == first[3] && set[6] == other_words[3]);
+  SK_CHECK (strset_union_borrowed (&set, NULL) == 0);
   SK_CHECK (sk_strv_len (set) == 8);
   for (size_t i = 0; set[i] != NULL; i++)
     SK_CHECK (strset_has (set, set[i]));
   SK_CHECK (!strset_has (set, "open"));
+  strset_remove_borrowed (set, "brk");
+  strset_remove_borrowed (set, "zzz");
+  strset_remove_borrowed (set, "open");
+  free (joined);
+  joined = strv_join (set, " ");
+  SK_CHECK_STR (joined, "aaa bind close mmap read write");
+  SK_CHECK (first[0] != NULL && strcmp (first[0], "brk") == 0);
 }
 
 static void
