@@ -161,7 +161,8 @@ int sk_policy_exposure_text (const struct oci_config *c, const struct sk_profile
  * NULL with *err unset when the profile has no SystemCallFilter.  In complain
  * mode denied calls get SCMP_ACT_LOG instead of an error.  Syscall names are
  * not resolved here: names unknown on the running architecture must be
- * skipped by the loader, as runc and systemd do. */
+ * skipped by the loader, as runc and systemd do.  Free it with
+ * sk_profile_seccomp_free only (each rule's names are one allocation). */
 struct oci_seccomp *sk_profile_seccomp (const struct sk_profile *p, sk_error_t *err);
 void sk_profile_seccomp_free (struct oci_seccomp *s);
 

@@ -29,6 +29,36 @@ struct builder
   bool oom;
 };
 
+/* The names of V, but those SKIP (may be NULL) is true for, as one
+ * allocation: the pointers, then the strings.  Every rule's names are built
+ * so (an allow-list has hundreds, copied for every create), and
+ * sk_profile_seccomp_free frees them with one free(). */
+static char **
+names_block (char *const *v, bool (*skip) (const void *ctx, const char *name), const void *ctx)
+{
+  size_t n = 0, bytes = 0;
+  char **out, *p;
+
+  for (size_t i = 0; v[i] != NULL; i++)
+    if (skip == NULL || !skip (ctx, v[i]))
+      {
+        n++;
+        bytes += strlen (v[i]) + 1;
+      }
+  if ((out = malloc ((n + 1) * sizeof (char *) + bytes)) == NULL)
+    return NULL;
+  p = (char *) (out + n + 1);
+  n = 0;
+  for (size_t i = 0; v[i] != NULL; i++)
+    if (skip == NULL || !skip (ctx, v[i]))
+      {
+        out[n++] = p;
+        p = stpcpy (p, v[i]) + 1;
+      }
+  out[n] = NULL;
+  return out;
+}
+
 static struct oci_seccomp_syscall *
 push_rule (struct builder *b, const char *name, const char *action, int errno_ret)
 {
@@ -49,13 +79,12 @@ push_rule (struct builder *b, const char *name, const char *action, int errno_re
   r->action = strdup (action);
   if (name != NULL)
     {
-      r->names = calloc (2, sizeof (char *));
-      if (r->names != NULL)
-        r->names[0] = strdup (name);
+      char *const one[] = { (char *) name, NULL };
+      r->names = names_block (one, NULL, NULL);
     }
   if (errno_ret >= 0)
     r->errno_ret = (sk_opt_u32){ .set = true, .v = (uint32_t) errno_ret };
-  if (r->action == NULL || (name != NULL && (r->names == NULL || r->names[0] == NULL)))
+  if (r->action == NULL || (name != NULL && r->names == NULL))
     b->oom = true;
   return r;
 }
@@ -91,11 +120,13 @@ conditional (struct builder *b, const char *name, const char *action, int errno_
   push_arg (b, push_rule (b, name, action, errno_ret), 0, op, value, value_two);
 }
 
-/* NAME gets rules of its own under the argument filters AF (the first
+/* NAME gets rules of its own under the argument filters *AF (the first
  * letter spares hundreds of string compares per create). */
 static bool
-has_own_rule (unsigned af, const char *name)
+has_own_rule (const void *argf, const char *name)
 {
+  const unsigned af = *(const unsigned *) argf;
+
   switch (name[0])
     {
     case 'c':
@@ -117,26 +148,14 @@ allow_list (struct builder *b, const struct sk_profile *p, bool complain)
 {
   const unsigned af = p->sc_argf;
   bool has_clone3 = strset_has (p->sc_names, "clone3") && !(af & SK_ARGF_CLONE_NO_NS);
-  cleanup_strv char **plain = calloc (sk_strv_len (p->sc_names) + 1, sizeof (char *));
-  size_t n = 0;
+  /* sc_names is a sorted set: what is left of it, in order, is one too. */
+  cleanup_free char **plain = names_block (p->sc_names, has_own_rule, &af);
 
   if (plain == NULL)
-    {
-      b->oom = true;
-      return;
-    }
-  /* sc_names is a sorted set: what is left of it, in order, is one too. */
-  for (size_t i = 0; p->sc_names[i] != NULL && !b->oom; i++)
-    {
-      const char *name = p->sc_names[i];
-      if (has_own_rule (af, name))
-        continue;
-      if ((plain[n++] = strdup (name)) == NULL)
-        b->oom = true;
-    }
+    b->oom = true;
   /* The spec wants at least one name per rule: an empty allow-list is the
    * default action alone. */
-  if (n > 0)
+  if (plain != NULL && plain[0] != NULL)
     {
       struct oci_seccomp_syscall *r = push_rule (b, NULL, "SCMP_ACT_ALLOW", -1);
       if (r != NULL)
@@ -173,7 +192,7 @@ deny_list (struct builder *b, const struct sk_profile *p, bool complain)
   if (sk_strv_len (denied) > 0)
     {
       struct oci_seccomp_syscall *r = push_rule (b, NULL, b->deny_action, b->errno_ret);
-      if (r != NULL && (r->names = strv_dup (denied)) == NULL)
+      if (r != NULL && (r->names = names_block (denied, NULL, NULL)) == NULL)
         b->oom = true;
     }
   if (af & SK_ARGF_CLONE_NO_NS)
@@ -249,7 +268,7 @@ sk_profile_seccomp_free (struct oci_seccomp *s)
   free (s->listener_metadata);
   for (size_t i = 0; i < s->n_syscalls; i++)
     {
-      sk_strv_free (s->syscalls[i].names);
+      free (s->syscalls[i].names); /* one block: names_block */
       free (s->syscalls[i].action);
       for (size_t j = 0; j < s->syscalls[i].n_args; j++)
         free (s->syscalls[i].args[j].op);
