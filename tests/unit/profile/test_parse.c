@@ -332,6 +332,60 @@ test_groups_file (void)
   SK_CHECK_CONTAINS (sk_error_msg (&err), "neither a system call nor a @group");
 }
 
+/* More names than one 64-bit word holds, listed out of order and repeated
+ * across groups, tabs between words: every expansion is the sorted set of
+ * its names, a nested group adds its members, lookups return the table's
+ * own copy. */
+static void
+test_groups_many_names (void)
+{
+  cleanup_error sk_error_t err = NULL;
+  cleanup_free char *path = NULL;
+  struct sbuf text = { 0 };
+  cleanup_free char *conf = NULL;
+  struct sk_syscall_groups *g = NULL;
+  char name[16];
+
+  /* @odd: n129 n127 ... n001 (descending); @low: n000..n069 (ascending);
+   * @all = @odd @low n200 n000 */
+  sbuf_printf (&text, "@odd =");
+  for (int i = 129; i >= 1; i -= 2)
+    sbuf_printf (&text, "%sn%03d", i % 3 == 0 ? "\t" : " ", i);
+  sbuf_printf (&text, "\n@low =");
+  for (int i = 0; i < 70; i++)
+    sbuf_printf (&text, " n%03d%s", i, i % 10 == 9 ? " \\\n" : "");
+  sbuf_printf (&text, "\n@all = @odd @low n200 n000\n");
+  SK_CHECK (sbuf_finish (&text, &conf, NULL, &err) == 0);
+  path = tu_write (&t, "groups-many.conf", conf);
+  SK_CHECK (path != NULL && syscall_groups_load (path, &g, &err) == 0);
+  if (g == NULL)
+    return;
+  char *const *odd = syscall_groups_get (g, "@odd"), *const *low = syscall_groups_get (g, "@low");
+  char *const *all = syscall_groups_get (g, "@all");
+  SK_CHECK (sk_strv_len (odd) == 65 && sk_strv_len (low) == 70);
+  for (size_t i = 0; odd != NULL && i < 65; i++)
+    {
+      snprintf (name, sizeof name, "n%03zu", 2 * i + 1);
+      SK_CHECK_STR (odd[i], name);
+    }
+  for (size_t i = 0; low != NULL && i < 70; i++)
+    {
+      snprintf (name, sizeof name, "n%03zu", i);
+      SK_CHECK_STR (low[i], name);
+    }
+  /* n000..n069, the odd ones up to n129, n200. */
+  SK_CHECK (sk_strv_len (all) == 70 + 30 + 1);
+  for (size_t i = 1; all != NULL && all[i] != NULL; i++)
+    SK_CHECK (strcmp (all[i - 1], all[i]) < 0);
+  SK_CHECK (all != NULL && strcmp (all[0], "n000") == 0 && strcmp (all[100], "n200") == 0);
+  SK_CHECK (strset_has (all, "n129") && strset_has (all, "n069") && !strset_has (all, "n128"));
+  SK_CHECK (syscall_groups_find (g, "n127") == odd[63] && syscall_groups_find (g, "n128") == NULL);
+  SK_CHECK (syscall_groups_find (g, "n000") == all[0] && all[0] == low[0]);
+  SK_CHECK (syscall_groups_known (g, "n200") && !syscall_groups_known (g, "n201"));
+  SK_CHECK_STR (syscall_groups_nearest (g, "n20x"), "n200");
+  syscall_groups_free (g);
+}
+
 /* show -> parse -> show gives the same text. */
 static void
 check_roundtrip (struct sk_profile *p)
@@ -439,6 +493,7 @@ main (int argc, char **argv)
   SK_RUN (test_unknown_directive_hints);
   SK_RUN (test_bad_values);
   SK_RUN (test_groups_file);
+  SK_RUN (test_groups_many_names);
   SK_RUN (test_show_roundtrip);
   SK_RUN (test_load_by_name);
   tu_done (&t);
