@@ -47,6 +47,7 @@ struct create_job
   struct sk_lsm lsm;
   struct sk_idmap_plan idmap;
   struct sk_cgroup_warm *warm; /* the grace-period thread, joined at HELLO */
+  const struct sk_context *ctx;
 };
 
 static void
@@ -235,13 +236,14 @@ write_state (const struct create_job *j, const char *id, const struct oci_config
  * only once made: until then a failure must not remove a cgroup that was
  * there before. */
 static int
-make_cgroup (struct create_job *j, const struct sk_context *ctx, const struct oci_config *c, const char *id,
-             sk_error_t *err)
+make_cgroup (struct create_job *j, const struct oci_config *c, sk_error_t *err)
 {
   cleanup_cgroup struct sk_cgroup *cg = NULL;
   cleanup_free char *saved = NULL;
 
-  if (sk_cgroup_plan (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, id, &cg, err) < 0)
+  if (j->cg != NULL)
+    return 0;
+  if (sk_cgroup_plan (c->linux_cfg ? c->linux_cfg->cgroups_path : NULL, j->id, &cg, err) < 0)
     return -1;
   saved = sk_cgroup_serialize (cg);
   if (saved == NULL)
@@ -249,9 +251,14 @@ make_cgroup (struct create_job *j, const struct sk_context *ctx, const struct oc
   if (sk_statedir_write (&j->sd, SK_CGROUP_FILE, saved, strlen (saved), err) < 0)
     return -1;
   sk_test_crash_point ("cgroup-recorded");
-  if (sk_cgroup_make (cg, c->linux_cfg ? c->linux_cfg->resources : NULL, ctx->log, err) < 0)
+  if (sk_cgroup_make (cg, c->linux_cfg ? c->linux_cfg->resources : NULL, j->ctx->log, err) < 0)
     return -1;
   j->cg = steal_pointer (&cg);
+  sk_test_crash_point ("cgroup");
+  /* The init is moved into the cgroup once it exists (HELLO); the kernel's
+   * grace period for that move runs from here, alongside the rest of the
+   * setup (src/linux/cgroup_warm.c). */
+  sk_cgroup_warm_start (j->warm, j->cg);
   return 0;
 }
 
@@ -328,6 +335,10 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
   struct sk_sync_msg m;
   pid_t sender;
 
+  /* The cgroup is made while stage 1 works: at once, or right after the
+   * user namespace maps stage 1 waits for. */
+  if (!(sk_ns_new_flags (c->linux_cfg) & CLONE_NEWUSER) && make_cgroup (j, c, err) < 0)
+    return -1;
   for (;;)
     {
       int passed = -1;
@@ -342,6 +353,9 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             return -1;
           if (sk_sync_send (j->sync[0], SK_SYNC_USERNS_DONE, 0, NULL) < 0)
             return sk_error_set (err, errno, "user namespace maps");
+          /* Stage 1 unshares the rest meanwhile. */
+          if (make_cgroup (j, c, err) < 0)
+            return -1;
           break;
         case SK_SYNC_IDMAP_REQ:
           if (sk_idmap_send_trees (j->sync[0], j->stage1, c, j->bundle, j->rootfs, &j->idmap, err) < 0)
@@ -356,8 +370,10 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
           j->stage1 = 0;
           /* The init sets up its mounts meanwhile and waits for GO before
            * its cgroup namespace, cgroup mounts, hooks and pivot_root. */
+          if (make_cgroup (j, c, err) < 0)
+            return -1;
           sk_cgroup_warm_finish (j->warm);
-          if (j->cg != NULL && sk_cgroup_enter (j->cg, j->init, err) < 0)
+          if (sk_cgroup_enter (j->cg, j->init, err) < 0)
             return -1;
           if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
             return sk_error_set (err, errno, "container init exited during setup");
@@ -487,6 +503,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   int r;
 
   j.warm = &warm;
+  j.ctx = ctx;
   for (int t = 0; t < OCI_NS__COUNT; t++)
     j.ns_fds[t] = -1;
   if (asprintf (&config_path, "%s/config.json", o->bundle ? o->bundle : ".") < 0)
@@ -527,16 +544,7 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
 
   r = sk_statedir_write (&j.sd, SK_CONFIG_FILE, config_data, config_len, err);
   if (r == 0)
-    r = make_cgroup (&j, ctx, c, id, err);
-  if (r == 0)
-    {
-      sk_test_crash_point ("cgroup");
-      /* The init is moved into the cgroup once it exists (HELLO); the
-       * kernel's grace period for that move runs from here, alongside the
-       * rest of the setup (src/linux/cgroup_warm.c). */
-      sk_cgroup_warm_start (&warm, j.cg);
-      r = spawn (&j, ctx, c, bundle, rootfs, o, err);
-    }
+    r = spawn (&j, ctx, c, bundle, rootfs, o, err);
   if (r == 0)
     {
       r = write_pid_file (o->pid_file, j.init, err);

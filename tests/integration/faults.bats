@@ -8,7 +8,7 @@ load ../lib/helpers
 
 # Where create can be made to SIGKILL itself (STOCKADE_TEST_CRASH_AT, see
 # src/runtime/crash_point.h), in the order create reaches them.
-CRASH_POINTS=(statedir before-rename-config.json before-rename-cgroup cgroup-recorded cgroup spawned
+CRASH_POINTS=(statedir before-rename-config.json spawned before-rename-cgroup cgroup-recorded cgroup
   init-hello init-ready pid-file before-rename-state.json state committed)
 
 # RT_ARGV: the runtime's command line as rt builds it (--root, profile
