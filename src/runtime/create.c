@@ -335,8 +335,8 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
   struct sk_sync_msg m;
   pid_t sender;
 
-  /* The cgroup is made while stage 1 works: at once, or right after the
-   * user namespace maps stage 1 waits for. */
+  /* The cgroup is made while stage 1 works: at once, or once stage 1 has
+   * what it waits for from us (user namespace maps, idmapped trees). */
   if (!(sk_ns_new_flags (c->linux_cfg) & CLONE_NEWUSER) && make_cgroup (j, c, err) < 0)
     return -1;
   for (;;)
@@ -353,12 +353,14 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             return -1;
           if (sk_sync_send (j->sync[0], SK_SYNC_USERNS_DONE, 0, NULL) < 0)
             return sk_error_set (err, errno, "user namespace maps");
-          /* Stage 1 unshares the rest meanwhile. */
-          if (make_cgroup (j, c, err) < 0)
+          /* Stage 1 unshares the rest meanwhile (after asking for its
+           * idmapped trees, if any). */
+          if (!j->idmap.any && make_cgroup (j, c, err) < 0)
             return -1;
           break;
         case SK_SYNC_IDMAP_REQ:
-          if (sk_idmap_send_trees (j->sync[0], j->stage1, c, j->bundle, j->rootfs, &j->idmap, err) < 0)
+          if (sk_idmap_send_trees (j->sync[0], j->stage1, c, j->bundle, j->rootfs, &j->idmap, err) < 0
+              || make_cgroup (j, c, err) < 0)
             return -1;
           break;
         case SK_SYNC_HELLO:
