@@ -324,7 +324,7 @@ drive_exec (int sync_fd, const struct exec_ctx *e, pid_t stage1, pid_t *child, i
 
 static int
 load_container (const struct sk_context *ctx, const char *id, bool ignore_paused, struct oci_config **c,
-                struct sk_state **s, sk_error_t *err)
+                struct sk_state **s, struct sk_cgroup **cg, sk_error_t *err)
 {
   cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
   cleanup_free char *state_data = NULL, *config_data = NULL;
@@ -337,7 +337,10 @@ load_container (const struct sk_context *ctx, const char *id, bool ignore_paused
     return sk_error_set (err, 0, "cannot exec in container \"%s\": it is still being created", id);
   if (sk_statedir_read (&sd, SK_STATE_FILE, &state_data, &len, err) < 0 || sk_state_from_json (state_data, len, s, err) < 0)
     return -1;
-  status = sk_status_of (&sd, *s);
+  /* Opened once: for the paused check and for moving the process in. */
+  if ((*s)->cgroup_path != NULL && sk_cgroup_open ((*s)->cgroup_path, cg, err) < 0)
+    return -1;
+  status = sk_status_of_cgroup (&sd, *s, *cg);
   if (strcmp (status, "stopped") == 0)
     return sk_error_set (err, 0, "cannot exec in a stopped container \"%s\"", id);
   /* A frozen container would leave the exec (and us) waiting forever. */
@@ -369,9 +372,7 @@ sk_container_exec (const struct sk_context *ctx, const char *id, const struct sk
   sigset_t all, old;
 
   *exit_code = 0;
-  if (load_container (ctx, id, o->ignore_paused, &c, &s, err) < 0)
-    return -1;
-  if (s->cgroup_path != NULL && sk_cgroup_open (s->cgroup_path, &cg, err) < 0)
+  if (load_container (ctx, id, o->ignore_paused, &c, &s, &cg, err) < 0)
     return -1;
   /* The exec'd process is moved into the cgroup: start paying the kernel's
    * grace period for that now (src/linux/cgroup_warm.c). */

@@ -57,7 +57,7 @@ sk_state_pid_alive (const struct sk_state *s)
 }
 
 const char *
-sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
+sk_status_of_cgroup (const struct sk_statedir *sd, const struct sk_state *s, const struct sk_cgroup *cg)
 {
   if (s == NULL)
     return sk_statedir_is_locked (sd) ? "creating" : "stopped";
@@ -67,14 +67,21 @@ sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
     return "created";
   if (s->cgroup_path != NULL)
     {
-      cleanup_cgroup struct sk_cgroup *cg = NULL;
+      cleanup_cgroup struct sk_cgroup *own = NULL;
       cleanup_error sk_error_t ignored = NULL;
       bool frozen = false;
-      if (sk_cgroup_open (s->cgroup_path, &cg, &ignored) == 0 && sk_cgroup_is_frozen (cg, &frozen, &ignored) == 0
-          && frozen)
+      if (cg == NULL && sk_cgroup_open (s->cgroup_path, &own, &ignored) == 0)
+        cg = own;
+      if (cg != NULL && sk_cgroup_is_frozen (cg, &frozen, &ignored) == 0 && frozen)
         return "paused";
     }
   return "running";
+}
+
+const char *
+sk_status_of (const struct sk_statedir *sd, const struct sk_state *s)
+{
+  return sk_status_of_cgroup (sd, s, NULL);
 }
 
 void
