@@ -25,6 +25,8 @@ struct sk_state
   size_t n_annotations;
   char *cgroup_path;            /* container cgroup relative to the hierarchy roots; NULL if none */
   char *profile;                /* name of the effective profile; NULL if none */
+  char *post_hooks;             /* "poststart,poststop" as the config has them ("" for neither);
+                                   NULL (a file from an older stockade): unknown, read the config */
 };
 
 /* The runtime's own on-disk state file (compact JSON, every field above). */

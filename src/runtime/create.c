@@ -222,6 +222,12 @@ write_state (const struct create_job *j, const char *id, const struct oci_config
     .n_annotations = c->n_annotations,
   };
   char st;
+  /* So start and delete read the config only when it has hooks for them. */
+  char post_hooks[32];
+
+  snprintf (post_hooks, sizeof post_hooks, "%s%s%s", c->hooks.poststart.n > 0 ? "poststart" : "",
+            c->hooks.poststart.n > 0 && c->hooks.poststop.n > 0 ? "," : "", c->hooks.poststop.n > 0 ? "poststop" : "");
+  s.post_hooks = post_hooks;
 
   format_created (created, sizeof created);
   if (sk_proc_stat (j->init, &s.pid_start_time, &st) < 0)
@@ -366,10 +372,6 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
         case SK_SYNC_HELLO:
           j->init = sender;
           sk_test_crash_point ("init-hello");
-          /* stage 1 exits right after cloning the init. */
-          while (waitpid (j->stage1, NULL, 0) < 0 && errno == EINTR)
-            ;
-          j->stage1 = 0;
           /* The init sets up its mounts meanwhile and waits for GO before
            * its cgroup namespace, cgroup mounts, hooks and pivot_root. */
           if (make_cgroup (j, c, err) < 0)
@@ -379,6 +381,11 @@ drive_init (struct create_job *j, const struct oci_config *c, sk_error_t *err)
             return -1;
           if (sk_sync_send (j->sync[0], SK_SYNC_GO, 0, NULL) < 0)
             return sk_error_set (err, errno, "container init exited during setup");
+          /* stage 1 exits right after cloning the init; reaped after GO,
+           * which the init is waiting for. */
+          while (waitpid (j->stage1, NULL, 0) < 0 && errno == EINTR)
+            ;
+          j->stage1 = 0;
           break;
         case SK_SYNC_CONSOLE:
           if (passed < 0)

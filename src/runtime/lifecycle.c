@@ -54,7 +54,9 @@ run_warning_hooks (const struct sk_context *ctx, const struct sk_statedir *sd, c
   const struct oci_hook_list *list;
   size_t len;
 
-  if (s == NULL || sk_statedir_read (sd, SK_CONFIG_FILE, &data, &len, &err) < 0
+  if (s == NULL || (s->post_hooks != NULL && strstr (s->post_hooks, poststart ? "poststart" : "poststop") == NULL))
+    return;
+  if (sk_statedir_read (sd, SK_CONFIG_FILE, &data, &len, &err) < 0
       || oci_config_parse_data (data, len, &c, &err) < 0)
     return;
   list = poststart ? &c->hooks.poststart : &c->hooks.poststop;

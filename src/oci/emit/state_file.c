@@ -54,6 +54,7 @@ static const struct state_field state_fields[] = {
     offsetof (struct sk_state, n_annotations), false },
   FIELD ("cgroupPath", STATE_STRING, cgroup_path, false),
   FIELD ("profile", STATE_STRING, profile, false),
+  FIELD ("postHooks", STATE_STRING, post_hooks, false),
 };
 #define N_STATE_FIELDS (sizeof (state_fields) / sizeof (state_fields[0]))
 

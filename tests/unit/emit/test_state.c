@@ -29,6 +29,7 @@ make_state (void)
   s->annotations[2] = (struct oci_kv) { strdup ("m.mid"), strdup ("") };
   s->cgroup_path = strdup ("stockade/web-1");
   s->profile = strdup ("default");
+  s->post_hooks = strdup ("poststop");
   return s;
 }
 
@@ -58,6 +59,7 @@ check_same_state (const struct sk_state *a, const struct sk_state *b)
   SK_CHECK_STR (b->owner, a->owner);
   SK_CHECK_STR (b->cgroup_path, a->cgroup_path);
   SK_CHECK_STR (b->profile, a->profile);
+  SK_CHECK_STR (b->post_hooks, a->post_hooks);
   SK_CHECK (b->n_annotations == a->n_annotations);
   for (size_t i = 0; i < a->n_annotations && i < b->n_annotations; i++)
     {
@@ -113,6 +115,8 @@ test_state_roundtrip_minimal (void)
   SK_CHECK (back->owner == NULL);
   SK_CHECK (back->cgroup_path == NULL);
   SK_CHECK (back->profile == NULL);
+  /* A file without postHooks (older stockade) reads as "unknown". */
+  SK_CHECK (back->post_hooks == NULL);
   SK_CHECK (back->annotations == NULL);
 }
 
