@@ -16,6 +16,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <limits.h>
@@ -498,8 +499,8 @@ spawn (struct create_job *j, const struct sk_context *ctx, const struct oci_conf
 }
 
 int
-sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, pid_t *init_pid,
-                     int *console_master, sk_error_t *err)
+sk_create_container (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, bool start_now,
+                     pid_t *init_pid, int *console_master, sk_error_t *err)
 {
   __attribute__ ((cleanup (sk_cgroup_warm_finish))) struct sk_cgroup_warm warm = { 0 };
   cleanup_config struct oci_config *c = NULL;
@@ -563,9 +564,12 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
   if (r == 0)
     r = write_state (&j, id, c, bundle, rootfs, err);
   sk_test_crash_point ("state");
-  if (r == 0 && sk_sync_send (j.sync[0], SK_SYNC_COMMIT, j.init, NULL) < 0)
+  if (r == 0 && sk_sync_send (j.sync[0], start_now ? SK_SYNC_COMMIT_START : SK_SYNC_COMMIT, j.init, NULL) < 0)
     r = sk_error_set (err, errno, "container init exited during setup");
   sk_test_crash_point ("committed");
+  /* Started: the fifo's absence is what tells "running" from "created". */
+  if (r == 0 && start_now && unlinkat (j.sd.dirfd, SK_EXEC_FIFO, 0) < 0)
+    r = sk_error_set (err, errno, "remove exec fifo");
   if (r < 0)
     {
       create_job_abort (&j);
@@ -575,6 +579,14 @@ sk_create_container (const struct sk_context *ctx, const char *id, const struct 
       return -1;
     }
   sk_runtime_policy_commit (ctx, &j.policy);
+  if (start_now && c->hooks.poststart.n > 0)
+    {
+      /* The init's end of the sync socket closes at execve (or exit). */
+      struct pollfd pfd = { .fd = j.sync[0], .events = POLLIN };
+      while (poll (&pfd, 1, -1) < 0 && errno == EINTR)
+        ;
+      sk_start_poststart (ctx, &j.sd);
+    }
   *init_pid = j.init;
   if (console_master != NULL)
     *console_master = steal_fd (&j.console_master);
@@ -586,5 +598,5 @@ int
 sk_container_create (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, sk_error_t *err)
 {
   pid_t pid;
-  return sk_create_container (ctx, id, o, &pid, NULL, err);
+  return sk_create_container (ctx, id, o, false, &pid, NULL, err);
 }

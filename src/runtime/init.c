@@ -321,17 +321,20 @@ container_init (struct sk_init_args *a)
   if (sk_sync_write (a->sync_fd, SK_SYNC_READY) < 0)
     return 1;
   /* No COMMIT means the runtime died before recording us: leave nothing. */
-  if (sk_sync_read (a->sync_fd, &m, &err) < 0 || m.type != SK_SYNC_COMMIT)
+  if (sk_sync_read (a->sync_fd, &m, &err) < 0 || (m.type != SK_SYNC_COMMIT && m.type != SK_SYNC_COMMIT_START))
     return 1;
-  close (a->sync_fd);
-
-  do
-    r = read (a->fifo_fd, &byte, 1);
-  while (r < 0 && errno == EINTR);
-  if (r != 1)
-    return 1;
-  /* fifo_fd stays open (close-on-exec): `start` waits for it to close, so
-   * poststart hooks run only once the user process has started. */
+  if (m.type == SK_SYNC_COMMIT)
+    {
+      close (a->sync_fd);
+      do
+        r = read (a->fifo_fd, &byte, 1);
+      while (r < 0 && errno == EINTR);
+      if (r != 1)
+        return 1;
+    }
+  /* fifo_fd (and with COMMIT_START the sync socket) stays open, close-on-exec:
+   * `start` and `run` wait for it to close, so poststart hooks run only once
+   * the user process has started. */
   if (a->cfg->hooks.start_container.n > 0)
     {
       /* In the container, after start: a failure stops the container. */

@@ -109,6 +109,18 @@ sk_start_locked (const struct sk_context *ctx, const char *id, const struct sk_s
   return 0;
 }
 
+void
+sk_start_poststart (const struct sk_context *ctx, const struct sk_statedir *sd)
+{
+  cleanup_state struct sk_state *s = NULL;
+  cleanup_error sk_error_t err = NULL;
+
+  if (load_state (sd, &s, &err) < 0)
+    sk_log_warn (ctx->log, "%s", sk_error_msg (&err));
+  else
+    run_warning_hooks (ctx, sd, s, true);
+}
+
 int
 sk_container_start (const struct sk_context *ctx, const char *id, sk_error_t *err)
 {

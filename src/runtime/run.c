@@ -9,30 +9,14 @@
 #include <errno.h>
 #include <signal.h>
 
-static int
-start_created (const struct sk_context *ctx, const char *id, sk_error_t *err)
-{
-  cleanup_statedir struct sk_statedir sd = { .dirfd = -1 };
-
-  if (sk_statedir_open (ctx->root, id, true, &sd, err) < 0)
-    return -1;
-  return sk_start_locked (ctx, id, &sd, err);
-}
-
+/* The init starts as soon as create has recorded it (start_now): no
+ * exec.fifo round trip, as in runc's and crun's run. */
 static int
 run_detached (const struct sk_context *ctx, const char *id, const struct sk_create_opts *o, sk_error_t *err)
 {
   pid_t init;
 
-  if (sk_create_container (ctx, id, o, &init, NULL, err) < 0)
-    return -1;
-  if (start_created (ctx, id, err) < 0)
-    {
-      cleanup_error sk_error_t ignored = NULL;
-      sk_container_delete (ctx, id, true, &ignored);
-      return -1;
-    }
-  return 0;
+  return sk_create_container (ctx, id, o, true, &init, NULL, err);
 }
 
 int
@@ -51,18 +35,14 @@ sk_container_run (const struct sk_context *ctx, const char *id, const struct sk_
    * children restore an empty mask before running anything. */
   sk_relay_signal_set (&all);
   sigprocmask (SIG_BLOCK, &all, &old);
-  ret = sk_create_container (ctx, id, o, &r.init, o->console_socket ? NULL : &r.master, err);
+  ret = sk_create_container (ctx, id, o, true, &r.init, o->console_socket ? NULL : &r.master, err);
   /* A failed create has already removed what it made (and must not touch an
    * existing container of the same id): delete only what we created. */
   if (ret == 0)
     {
       cleanup_error sk_error_t derr = NULL;
 
-      ret = start_created (ctx, id, err);
-      if (ret == 0)
-        ret = sk_relay_run (&r, &all, err);
-      else
-        sk_closep (&r.master);
+      ret = sk_relay_run (&r, &all, err);
       *exit_code = r.exit_code;
       if (sk_container_delete (ctx, id, true, &derr) < 0 && ret == 0)
         {

@@ -26,6 +26,8 @@ enum sk_sync_type
   SK_SYNC_IDMAP_REQ,     /* stage 1 -> parent: user namespace settled, prepare idmapped trees */
   SK_SYNC_IDMAP_TREE,    /* parent -> stage 1: detached idmapped mount attached (errnum: mounts[] index, -1: rootfs) */
   SK_SYNC_IDMAP_DONE,    /* parent -> stage 1: all trees sent */
+  SK_SYNC_COMMIT_START,  /* parent -> init: as COMMIT, then start at once (`run`): no exec.fifo wait; the
+                          * sync socket stays open until execve closes it */
 };
 
 struct sk_sync_msg
