@@ -18,6 +18,9 @@
 # plain `stockade spec` config).  Every runtime gets the same bundle: that
 # config with /bin/true and ociVersion 1.0.2 (crun 1.8 refuses 1.2.0).
 #
+# The runtimes' state roots (--root) are on a tmpfs, as /run is on a usual
+# host; the script always runs in a private mount namespace of its own.
+#
 # Output: a markdown table (median, p95, ratio to crun's median) on stdout
 # and in OUT/results.md, hyperfine's JSON in OUT/*.json.  Only the ratios are
 # worth quoting on a shared, noisy machine.
@@ -57,14 +60,19 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 [[ $EUID -eq 0 ]] || { echo "run.sh: run as root" >&2; exit 1; }
-if [[ $hide_cgroup2 -eq 1 && ${STOCKADE_BENCH_PRIVATE_NS:-} != 1 ]]; then
-  # Rerun in a private mount namespace without the cgroup2 mount: every
-  # runtime then sees a plain v1 host; nothing changes for anyone else.
-  echo "--hide-cgroup2: running in a private mount namespace where /sys/fs/cgroup/unified" >&2
-  echo "is unmounted: every runtime sees cgroup v1 only, the host is left as it is." >&2
-  # shellcheck disable=SC2016
-  exec env STOCKADE_BENCH_PRIVATE_NS=1 unshare -m --propagation private bash -c \
-    'umount -l /sys/fs/cgroup/unified && exec "$0" "$@"' "$REPO/bench/run.sh" "${ARGS[@]}"
+if [[ ${STOCKADE_BENCH_PRIVATE_NS:-} != 1 ]]; then
+  # Rerun in a private mount namespace: the runtimes' state roots go on a
+  # tmpfs there (below), and with --hide-cgroup2 the cgroup2 mount is
+  # unmounted there, so every runtime sees a plain v1 host.  Nothing changes
+  # for anyone else.
+  if [[ $hide_cgroup2 -eq 1 ]]; then
+    echo "--hide-cgroup2: running in a private mount namespace where /sys/fs/cgroup/unified" >&2
+    echo "is unmounted: every runtime sees cgroup v1 only, the host is left as it is." >&2
+    # shellcheck disable=SC2016
+    exec env STOCKADE_BENCH_PRIVATE_NS=1 unshare -m --propagation private bash -c \
+      'umount -l /sys/fs/cgroup/unified && exec "$0" "$@"' "$REPO/bench/run.sh" "${ARGS[@]}"
+  fi
+  exec env STOCKADE_BENCH_PRIVATE_NS=1 unshare -m --propagation private "$REPO/bench/run.sh" "${ARGS[@]}"
 fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -170,6 +178,7 @@ cleanup() {
     for id in $(${RT[$n]} list -q 2>/dev/null); do ${RT[$n]} delete --force "$id" >/dev/null 2>&1 || true; done
   done
   restore_hugetlb
+  [[ -z ${STATE:-} ]] || umount "$STATE" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -204,11 +213,17 @@ if grep -qw hugetlb "$UNIFIED/cgroup.controllers" 2>/dev/null; then
 fi
 
 # --- runtimes ------------------------------------------------------------------------------
-add_rt() { NAMES+=("$1"); RT[$1]=$2; mkdir -p "$work/root-$1"; }
-[[ $crun_ok -eq 1 ]] && add_rt crun "crun --root $work/root-crun"
-add_rt runc "runc --root $work/root-runc"
-add_rt sk-none "$STOCKADE --root $work/root-sk-none --profile none"
-add_rt sk-default "$STOCKADE --root $work/root-sk-default --profile default"
+# State roots on a tmpfs, as /run is on a usual host (and as runc's, crun's
+# and containerd's defaults below /run are); here /run is on the root disk.
+# The rootfs stays on disk.  The mount lives in our private namespace.
+STATE=$work/state
+mkdir -p "$STATE"
+mount -t tmpfs -o mode=0755 bench-state "$STATE"
+add_rt() { NAMES+=("$1"); RT[$1]=$2; mkdir -p "$STATE/root-$1"; }
+[[ $crun_ok -eq 1 ]] && add_rt crun "crun --root $STATE/root-crun"
+add_rt runc "runc --root $STATE/root-runc"
+add_rt sk-none "$STOCKADE --root $STATE/root-sk-none --profile none"
+add_rt sk-default "$STOCKADE --root $STATE/root-sk-default --profile default"
 REF=${NAMES[0]}   # ratios are to crun, or to runc without crun
 
 # helper scripts for hyperfine's --prepare/--cleanup and the parallel run
