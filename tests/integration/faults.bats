@@ -178,10 +178,14 @@ conc_chaos() {
 
 # Processes running the runtime (its binary or its sealed copy).
 runtime_pids() {
-  local p exe
+  local p exe args
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
-    [[ $exe == "$STOCKADE" || $exe == /memfd:stockade* ]] && echo "${p#/proc/}"
+    [[ $exe == "$STOCKADE" || $exe == /memfd:stockade* ]] || continue
+    # Only this test's runtimes (and their forks): other people's runs of
+    # stockade on a shared machine are none of its business.
+    args=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    [[ $args == *" --root $ROOT "* ]] && echo "${p#/proc/}"
   done
 }
 
