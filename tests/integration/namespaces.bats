@@ -100,13 +100,8 @@ host_ns() {
   run_detached "$id"
   wait_for_output "$out" '^0$'
   pid=$(container_pid "$id")
-  # Inside: the maps and root.
-  [[ $(sed -n 1p "$out" | tr -s ' ' | sed 's/^ //') == "0 100000 65536" ]]
-  [[ $(sed -n 2p "$out" | tr -s ' ' | sed 's/^ //') == "0 100000 65536" ]]
-  [[ $(sed -n 3p "$out") == 0 ]]
-  # From the host: the same process is uid/gid 100000.
-  [[ $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "100000 100000 100000 100000" ]]
-  [[ $(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "100000 100000 100000 100000" ]]
+  # Inside: the maps and root; from the host: the same process is uid/gid 100000.
+  assert_root_mapped "$out" "$pid" 100000
   [[ $(readlink "/proc/$pid/ns/user") != "$(host_ns user)" ]]
 }
 

@@ -21,6 +21,16 @@ make_userns_bundle() {
   update_config ".linux.uidMappings = $MAP | .linux.gidMappings = $MAP | .root.readonly = false"
 }
 
+# start_ready NAME: run the bundle detached and wait for its "ready" line;
+# sets ID, OUT (its stdout) and PID.
+start_ready() {
+  ID=$(cid "$1")
+  OUT=$BATS_TEST_TMPDIR/$ID.out
+  run_detached "$ID"
+  wait_for_output "$OUT" '^ready$'
+  PID=$(container_pid "$ID")
+}
+
 # owner PATH: "uid:gid" as the host sees it.
 owner() {
   stat -c '%u:%g' "$1"
@@ -28,35 +38,21 @@ owner() {
 
 @test "userns: uid_map inside matches the config, container root is host uid 100000" {
   make_userns_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; echo ready; sleep 600'
-  local id out pid
-  id=$(cid umap)
-  out=$BATS_TEST_TMPDIR/$id.out
-  run_detached "$id"
-  wait_for_output "$out" '^ready$'
-  pid=$(container_pid "$id")
-  [[ $(sed -n 1p "$out" | tr -s ' ' | sed 's/^ //') == "0 100000 65536" ]]
-  [[ $(sed -n 2p "$out" | tr -s ' ' | sed 's/^ //') == "0 100000 65536" ]]
-  [[ $(sed -n 3p "$out") == 0 ]]
-  [[ $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "100000 100000 100000 100000" ]]
-  [[ $(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "100000 100000 100000 100000" ]]
+  start_ready umap
+  assert_root_mapped "$OUT" "$PID" 100000
 }
 
 @test "userns: a rootfs owned by host root is idmapped: root-owned inside, writes map to host uid 100000" {
   [[ $(owner "$ROOTFS_CACHE/bin/busybox") == 0:0 ]] || skip "test rootfs is not owned by root"
   make_userns_bundle sh -c 'stat -c "%u:%g" / /bin/busybox /etc/passwd; echo hi > /written;
     stat -c "%u:%g" /written; grep -E "^([^ ]+ ){4}/ " /proc/self/mountinfo; echo ready; sleep 600'
-  local id out pid
-  id=$(cid uroot)
-  out=$BATS_TEST_TMPDIR/$id.out
-  run_detached "$id"
-  wait_for_output "$out" '^ready$'
-  pid=$(container_pid "$id")
+  start_ready uroot
   # Inside: the image's files belong to root, and so does what root writes.
-  [[ $(sed -n 1,4p "$out" | sort -u) == 0:0 ]] || fail "owners inside: $(cat "$out")"
-  grep -q idmapped "$out" || fail "/ is not an idmapped mount: $(cat "$out")"
+  [[ $(sed -n 1,4p "$OUT" | sort -u) == 0:0 ]] || fail "owners inside: $(cat "$OUT")"
+  grep -q idmapped "$OUT" || fail "/ is not an idmapped mount: $(cat "$OUT")"
   # From the host, through the container's mount: the mapped host uid.
-  [[ $(owner "/proc/$pid/root/written") == 100000:100000 ]]
-  [[ $(owner "/proc/$pid/root/bin/busybox") == 100000:100000 ]]
+  [[ $(owner "/proc/$PID/root/written") == 100000:100000 ]]
+  [[ $(owner "/proc/$PID/root/bin/busybox") == 100000:100000 ]]
   # On disk the image keeps its ownership.
   [[ $(owner "$BUNDLE/rootfs/written") == 0:0 ]]
   [[ $(owner "$BUNDLE/rootfs/bin/busybox") == 0:0 ]]
@@ -107,15 +103,10 @@ owner() {
     stat -c "%u:%g" /vol/new; grep " /vol " /proc/self/mountinfo; echo ready; sleep 600'
   update_config ".mounts += [{destination: \"/vol\", type: \"bind\", source: \$s, options: [\"rbind\"],
                               uidMappings: $MAP, gidMappings: $MAP}]" --arg s "$BATS_TEST_TMPDIR/vol"
-  local id out pid
-  id=$(cid uvol)
-  out=$BATS_TEST_TMPDIR/$id.out
-  run_detached "$id"
-  wait_for_output "$out" '^ready$'
-  pid=$(container_pid "$id")
-  [[ $(sed -n 1,3p "$out" | sort -u) == 0:0 ]] || fail "owners inside: $(cat "$out")"
-  grep -q idmapped "$out" || fail "/vol is not idmapped: $(cat "$out")"
-  [[ $(owner "/proc/$pid/root/vol/new") == 100000:100000 ]]
+  start_ready uvol
+  [[ $(sed -n 1,3p "$OUT" | sort -u) == 0:0 ]] || fail "owners inside: $(cat "$OUT")"
+  grep -q idmapped "$OUT" || fail "/vol is not idmapped: $(cat "$OUT")"
+  [[ $(owner "/proc/$PID/root/vol/new") == 100000:100000 ]]
   [[ $(owner "$BATS_TEST_TMPDIR/vol/new") == 0:0 ]]
 }
 

@@ -237,6 +237,20 @@ run_detached() {
     fail "run -d $1 failed: $(cat "$BATS_TEST_TMPDIR/$1.out")"
 }
 
+# assert_root_mapped OUT PID HOSTID: the first three lines of OUT are the
+# uid_map, the gid_map and `id -u` as seen inside a container whose root is
+# host uid/gid HOSTID (65536 ids), and PID is that uid and gid on the host.
+assert_root_mapped() {
+  local out=$1 pid=$2 host=$3
+  [[ $(sed -n 1p "$out" | tr -s ' ' | sed 's/^ //') == "0 $host 65536" ]] || fail "uid_map inside: $(sed -n 1p "$out")"
+  [[ $(sed -n 2p "$out" | tr -s ' ' | sed 's/^ //') == "0 $host 65536" ]] || fail "gid_map inside: $(sed -n 2p "$out")"
+  [[ $(sed -n 3p "$out") == 0 ]] || fail "uid inside: $(sed -n 3p "$out")"
+  [[ $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "$host $host $host $host" ]] ||
+    fail "host uids of $pid: $(grep '^Uid:' "/proc/$pid/status")"
+  [[ $(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status") == "$host $host $host $host" ]] ||
+    fail "host gids of $pid: $(grep '^Gid:' "/proc/$pid/status")"
+}
+
 # create_container ID [ARGS...]: `create` the bundle, stdio to files.
 create_container() {
   local id=$1
